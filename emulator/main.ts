@@ -1,0 +1,80 @@
+// npm run emulator -- --port <port> --data <dir> [--host <addr>]: the embedded Cumulocity-compatible platform.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { generatePassword } from "./platform/auth/passwords.js";
+import { startPlatform } from "./platform/server.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.EMULATOR_PORT ?? "8111" },
+    data: { type: "string", default: process.env.EMULATOR_DATA ?? ".data/emulator" },
+    host: { type: "string", default: process.env.EMULATOR_HOST ?? "127.0.0.1" },
+    help: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log("Usage: npm run emulator -- [--port 8111] [--data .data/emulator] [--host 127.0.0.1]");
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid --port ${values.port}`);
+  process.exit(2);
+}
+const dataDir = resolve(values.data);
+mkdirSync(dataDir, { recursive: true });
+
+/** A password from the environment, or one generated at first start and kept (mode 0600) in the data directory. */
+function secretFor(envName: string, key: string): { value: string; generated: boolean } {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return { value: fromEnv, generated: false };
+  const file = join(dataDir, "credentials.json");
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
+  let value = stored[key];
+  if (!value) {
+    value = generatePassword();
+    stored[key] = value;
+    writeFileSync(file, JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return { value, generated: true };
+}
+
+const tenant = process.env.EMULATOR_TENANT ?? "t1000";
+const admin = secretFor("EMULATOR_ADMIN_PASSWORD", "adminPassword");
+const bootstrap = secretFor("EMULATOR_BOOTSTRAP_PASSWORD", "bootstrapPassword");
+
+const running = await startPlatform({
+  dataDir,
+  host: values.host,
+  port,
+  tenant,
+  adminPassword: admin.value,
+  bootstrapPassword: bootstrap.value,
+  log: (message, error) => console.error(`[emulator] ${message}`, error),
+});
+
+const where = (g: boolean) =>
+  g ? ` (generated, kept in ${join(dataDir, "credentials.json")})` : " (from the environment)";
+console.log(`Cumulocity emulator listening on ${running.url}`);
+console.log(`  tenant:    ${tenant}`);
+console.log(`  admin:     ${tenant}/admin  password: ${admin.value}${where(admin.generated)}`);
+console.log(
+  `  bootstrap: management/devicebootstrap  password: ${bootstrap.value}${where(bootstrap.generated)}`,
+);
+console.log(`  data:      ${dataDir}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Received ${signal}, stopping the emulator…`);
+  await running.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,0 +1,183 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Authenticator } from "./auth/authenticate.js";
+import { TokenSigner } from "./auth/tokens.js";
+import { ADMIN_USER, BOOTSTRAP_TENANT, BOOTSTRAP_USER, UserStore } from "./auth/users.js";
+import type { PlatformConfig, PlatformContext } from "./context.js";
+import { PlatformEvents } from "./events.js";
+import { DEFAULT_BODY_LIMIT } from "./http/body.js";
+import { PlatformError } from "./http/errors.js";
+import { prefersPlainJson, vendorType } from "./http/media.js";
+import { Router, type Reply, type RequestContext } from "./http/router.js";
+import { migrate, type Db } from "./store/db.js";
+import { createIdAllocator } from "./store/ids.js";
+import { migrations } from "./store/schema.js";
+import { registerApiModules } from "./api/index.js";
+
+export interface PlatformOptions {
+  db: Db;
+  tenant?: string;
+  adminPassword: string;
+  bootstrapPassword: string;
+  tokenLifetimeSeconds?: number;
+  bodyLimit?: number;
+  now?: () => number;
+  /** Logs unexpected errors; tests pass a spy, the CLI passes console.error. */
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface Platform {
+  readonly ctx: PlatformContext;
+  readonly router: Router;
+  /** The node:http request listener. Routes the REST API; realtime endpoints are added with `intercept`. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Lets another component (the Bayeux endpoints) take requests before the REST router; return true if taken. */
+  intercept(fn: (req: IncomingMessage, res: ServerResponse) => boolean): void;
+}
+
+/** Builds the platform around an open database: migrations, users, routes. No listening here. */
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  migrate(db, migrations);
+
+  const config: PlatformConfig = {
+    tenant: options.tenant ?? "t1000",
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 2 * 60 * 60,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  };
+  const users = new UserStore(db, config.tenant, now);
+  await ensureUser(users, config.tenant, ADMIN_USER, options.adminPassword, "admin");
+  await ensureUser(users, BOOTSTRAP_TENANT, BOOTSTRAP_USER, options.bootstrapPassword, "bootstrap");
+  const tokens = new TokenSigner(tokenSecret(db), config.tokenLifetimeSeconds);
+  const auth = new Authenticator(db, users, tokens, now);
+  const ctx: PlatformContext = {
+    db,
+    config,
+    users,
+    auth,
+    tokens,
+    events: new PlatformEvents(),
+    nextId: createIdAllocator(db),
+    now,
+  };
+
+  const router = new Router();
+  registerApiModules(router, ctx);
+
+  const interceptors: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    for (const fn of interceptors) if (fn(req, res)) return;
+    dispatch(router, ctx, req, res).catch((err: unknown) => {
+      log("unhandled error while answering", err);
+      if (!res.headersSent) sendError(res, new PlatformError(500, "general/internalError", "Internal error"));
+      else res.destroy();
+    });
+  };
+  return { ctx, router, handle, intercept: (fn) => void interceptors.push(fn) };
+
+  async function dispatch(router: Router, ctx: PlatformContext, req: IncomingMessage, res: ServerResponse) {
+    let method = (req.method ?? "GET").toUpperCase();
+    const override = req.headers["x-http-method"];
+    if (
+      method === "POST" &&
+      typeof override === "string" &&
+      ["PUT", "DELETE"].includes(override.toUpperCase())
+    ) {
+      method = override.toUpperCase();
+    }
+    try {
+      const url = new URL(req.url ?? "/", "http://platform.invalid");
+      const segments: string[] = [];
+      for (const raw of url.pathname.split("/")) {
+        if (raw === "") continue;
+        try {
+          segments.push(decodeURIComponent(raw));
+        } catch {
+          throw new PlatformError(400, "general/Bad Request", "Malformed percent-encoding in the path");
+        }
+      }
+      const match = router.match(method, segments);
+      if (!match) throw new PlatformError(404, "general/Not Found", `Resource ${url.pathname} not found`);
+      const host = req.headers.host ?? "127.0.0.1";
+      const rc: RequestContext = {
+        req,
+        res,
+        method,
+        path: "/" + segments.map((s) => encodeURIComponent(s)).join("/"),
+        query: url.searchParams,
+        params: match.params,
+        baseUrl: `http://${host}`,
+        principal: undefined as never,
+      };
+      if (!match.options.public) rc.principal = await ctx.auth.authenticate(req);
+      const reply = await match.handler(rc);
+      send(req, res, method, reply);
+    } catch (err) {
+      if (err instanceof PlatformError) {
+        if (!req.complete) req.resume();
+        sendError(res, err);
+        return;
+      }
+      log(`${method} ${req.url}: unexpected error`, err);
+      req.resume();
+      sendError(res, new PlatformError(500, "general/internalError", "Internal error"));
+    }
+  }
+}
+
+async function ensureUser(
+  users: UserStore,
+  tenant: string,
+  username: string,
+  password: string,
+  kind: "admin" | "bootstrap",
+) {
+  // Re-hash only when the configured password changed, so restarts stay fast.
+  if (users.exists(tenant, username) && (await users.verify(tenant, username, password))) return;
+  await users.upsert(tenant, username, password, kind);
+}
+
+function tokenSecret(db: Db): Buffer {
+  const row = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as
+    { value: string } | undefined;
+  if (row) return Buffer.from(row.value, "base64");
+  const secret = randomBytes(32);
+  db.prepare("INSERT INTO settings (key, value) VALUES ('token_secret', ?)").run(secret.toString("base64"));
+  return secret;
+}
+
+function send(req: IncomingMessage, res: ServerResponse, method: string, reply: Reply) {
+  const headers: Record<string, string | string[]> = { ...reply.headers };
+  let payload: string | undefined;
+  if (reply.raw !== undefined) {
+    payload = reply.raw;
+    headers["content-type"] = reply.rawContentType ?? "text/plain;charset=UTF-8";
+  } else if (reply.body !== undefined && !(reply.onlyWithAccept && !req.headers.accept)) {
+    payload = JSON.stringify(reply.body);
+    headers["content-type"] =
+      prefersPlainJson(req.headers.accept) || !reply.type ? "application/json" : vendorType(reply.type);
+  }
+  if (payload === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(method === "HEAD" ? undefined : payload);
+}
+
+export function sendError(res: ServerResponse, err: PlatformError) {
+  const payload = JSON.stringify(err.toBody());
+  const headers: Record<string, string> = {
+    ...err.headers,
+    "content-type": vendorType("error"),
+    "content-length": String(Buffer.byteLength(payload)),
+  };
+  if (err.status === 401 && !headers["www-authenticate"])
+    headers["www-authenticate"] = 'Basic realm="Cumulocity"';
+  res.writeHead(err.status, headers);
+  res.end(payload);
+}

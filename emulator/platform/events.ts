@@ -1,0 +1,36 @@
+import { EventEmitter } from "node:events";
+
+/**
+ * A change made through REST, published after its transaction committed. The realtime endpoints turn these into
+ * Bayeux deliveries: `/managedobjects/<id>` and `/operations/<deviceId>` on the realtime endpoint, and new
+ * operations on `/<agentId>` of the operations endpoint.
+ */
+export type ChangeEvent =
+  | { api: "managedobjects"; action: "CREATE" | "UPDATE"; id: string; data: Record<string, unknown> }
+  | { api: "managedobjects"; action: "DELETE"; id: string }
+  | {
+      api: "operations";
+      action: "CREATE" | "UPDATE";
+      id: string;
+      deviceId: string;
+      agentId: string | undefined;
+      data: Record<string, unknown>;
+    }
+  | { api: "operations"; action: "DELETE"; id: string; deviceId: string; agentId: string | undefined };
+
+export class PlatformEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(event: ChangeEvent): void {
+    this.emitter.emit("change", event);
+  }
+
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.emitter.on("change", listener);
+    return () => this.emitter.off("change", listener);
+  }
+}

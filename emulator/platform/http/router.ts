@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PlatformError } from "./errors.js";
+import type { MediaType } from "./media.js";
+import type { Principal } from "../auth/principal.js";
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Decoded path segments joined back; routes match on segments, never on raw strings. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly params: Record<string, string>;
+  /** Origin used for self links, from the Host header (as the platform echoes its own host). */
+  readonly baseUrl: string;
+  /** Set by the authentication step for every route that is not public. */
+  principal: Principal;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  type?: MediaType;
+  headers?: Record<string, string | string[]>;
+  /** POST/PUT: the platform returns the resource only when the request carried an Accept header. */
+  onlyWithAccept?: boolean;
+  /** Raw payload already serialised (e.g. a bare number for /count). */
+  raw?: string;
+  rawContentType?: string;
+}
+
+export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+export interface RouteOptions {
+  /** No authentication required. */
+  public?: boolean;
+}
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: Handler;
+  options: RouteOptions;
+}
+
+export interface Match {
+  handler: Handler;
+  params: Record<string, string>;
+  options: RouteOptions;
+}
+
+/** A small segment router: "/inventory/managedObjects/:id/childDevices/:childId". */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: Handler, options: RouteOptions = {}): this {
+    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, options });
+    return this;
+  }
+  get(p: string, h: Handler, o?: RouteOptions) {
+    return this.add("GET", p, h, o);
+  }
+  post(p: string, h: Handler, o?: RouteOptions) {
+    return this.add("POST", p, h, o);
+  }
+  put(p: string, h: Handler, o?: RouteOptions) {
+    return this.add("PUT", p, h, o);
+  }
+  delete(p: string, h: Handler, o?: RouteOptions) {
+    return this.add("DELETE", p, h, o);
+  }
+
+  /** Finds the route for a method and decoded segments; 405 when the path exists for another method. */
+  match(method: string, segments: string[]): Match | undefined {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, segments);
+      if (!params) continue;
+      // Static segments beat parameters: routes are tried in registration order, so register literals first.
+      if (route.method === method || (method === "HEAD" && route.method === "GET")) {
+        return { handler: route.handler, params, options: route.options };
+      }
+      pathMatched = true;
+    }
+    if (pathMatched)
+      throw new PlatformError(405, "general/methodNotAllowed", `Method ${method} is not supported here`);
+    return undefined;
+  }
+}
+
+function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
+  if (pattern.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    const a = actual[i]!;
+    if (p.startsWith(":")) params[p.slice(1)] = a;
+    else if (p !== a) return undefined;
+  }
+  return params;
+}

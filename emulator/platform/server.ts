@@ -1,0 +1,63 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createPlatform, type Platform, type PlatformOptions } from "./app.js";
+import { openDb } from "./store/db.js";
+
+export interface StartOptions extends Omit<PlatformOptions, "db"> {
+  /** Data directory; undefined keeps everything in memory. */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks an ephemeral port. */
+  port?: number;
+}
+
+export interface RunningPlatform {
+  readonly platform: Platform;
+  readonly server: Server;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Hooks that attach more endpoints (the Bayeux server) to a running platform; see realtime/. */
+export type PlatformAttachment = (running: { platform: Platform; server: Server }) => {
+  close(): Promise<void> | void;
+};
+const attachments: PlatformAttachment[] = [];
+export function registerAttachment(a: PlatformAttachment): void {
+  attachments.push(a);
+}
+
+/** Opens the database, builds the platform and listens on 127.0.0.1 (or `host`). */
+export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
+  const db = openDb(options.dataDir);
+  const platform = await createPlatform({ ...options, db });
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, platform.handle);
+  server.headersTimeout = 66_000;
+  const attached = attachments.map((a) => a({ platform, server }));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    platform,
+    server,
+    url: `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`,
+    port,
+    close() {
+      closed ??= (async () => {
+        for (const a of attached) await a.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        db.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export type Db = Database.Database;
+
+/** A schema change: applied once, in order, inside one transaction. */
+export interface Migration {
+  id: string;
+  up: string | ((db: Db) => void);
+}
+
+/**
+ * Opens the platform database. `dir` undefined means in-memory (tests that need no persistence).
+ * WAL + synchronous=NORMAL: an acknowledged write survives a process crash (the WAL is on disk before COMMIT returns).
+ */
+export function openDb(dir: string | undefined): Db {
+  let db: Db;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    db = new Database(join(dir, "platform.sqlite"));
+    db.pragma("journal_mode = WAL");
+  } else {
+    db = new Database(":memory:");
+  }
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  return db;
+}
+
+/** Applies the migrations not yet recorded; each in its own transaction, so a failure leaves no half schema. */
+export function migrate(db: Db, migrations: readonly Migration[]): void {
+  const applied = new Set(
+    (db.prepare("SELECT id FROM schema_migrations").all() as { id: string }[]).map((r) => r.id),
+  );
+  const record = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)");
+  for (const m of migrations) {
+    if (applied.has(m.id)) continue;
+    db.transaction(() => {
+      if (typeof m.up === "string") db.exec(m.up);
+      else m.up(db);
+      record.run(m.id, new Date().toISOString());
+    })();
+  }
+}

@@ -1,0 +1,102 @@
+import type { Migration } from "./db.js";
+
+// One list, append-only: never edit a migration that has shipped, add a new one.
+export const migrations: Migration[] = [
+  {
+    id: "0001-core",
+    up: `
+      -- Ids are decimal strings from one tenant-wide sequence (platform-api.md §0a).
+      CREATE TABLE id_sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT INTO id_sequence (name, value) VALUES ('global', 10000);
+
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE users (
+        tenant TEXT NOT NULL,
+        username TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('admin', 'device', 'bootstrap')),
+        email TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant, username)
+      );
+
+      CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+    `,
+  },
+];
+
+migrations.push({
+  id: "0002-domain",
+  up: `
+    -- Managed objects: name/type/owner and timestamps as columns (indexed lists), the rest of the object as JSON.
+    CREATE TABLE managed_objects (
+      id INTEGER PRIMARY KEY,
+      type TEXT,
+      name TEXT,
+      owner TEXT NOT NULL,
+      creation_time TEXT NOT NULL,
+      last_updated TEXT NOT NULL,
+      fragments TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX mo_type ON managed_objects (type, id);
+    CREATE INDEX mo_owner ON managed_objects (owner, id);
+    CREATE INDEX mo_name ON managed_objects (name COLLATE NOCASE, id);
+    CREATE INDEX mo_last_updated ON managed_objects (last_updated, id);
+
+    -- Top-level fragment names per object: fragmentType= and has() without scanning JSON.
+    CREATE TABLE mo_fragments (
+      fragment TEXT NOT NULL,
+      mo_id INTEGER NOT NULL REFERENCES managed_objects (id) ON DELETE CASCADE,
+      PRIMARY KEY (fragment, mo_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX mo_fragments_by_mo ON mo_fragments (mo_id);
+
+    -- Child references; the parent collections (deviceParents, assetParents, additionParents) are their inverse.
+    CREATE TABLE mo_refs (
+      parent_id INTEGER NOT NULL REFERENCES managed_objects (id) ON DELETE CASCADE,
+      kind TEXT NOT NULL CHECK (kind IN ('childDevices', 'childAssets', 'childAdditions')),
+      child_id INTEGER NOT NULL REFERENCES managed_objects (id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (parent_id, kind, child_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX mo_refs_parent_order ON mo_refs (parent_id, kind, seq);
+    CREATE INDEX mo_refs_child ON mo_refs (child_id, kind);
+
+    CREATE TABLE external_ids (
+      type TEXT NOT NULL,
+      external_id TEXT NOT NULL,
+      mo_id INTEGER NOT NULL REFERENCES managed_objects (id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (type, external_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX external_ids_by_mo ON external_ids (mo_id, seq);
+
+    CREATE TABLE device_requests (
+      id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL UNIQUE,
+      status TEXT NOT NULL CHECK (status IN ('WAITING_FOR_CONNECTION', 'PENDING_ACCEPTANCE', 'ACCEPTED', 'BLOCKED')),
+      owner TEXT NOT NULL,
+      creation_time TEXT NOT NULL,
+      group_id TEXT,
+      type TEXT,
+      security_token TEXT,
+      custom_properties TEXT NOT NULL DEFAULT '{}'
+    );
+
+    CREATE TABLE operations (
+      id INTEGER PRIMARY KEY,
+      device_id INTEGER NOT NULL,
+      agent_id INTEGER,
+      status TEXT NOT NULL CHECK (status IN ('PENDING', 'EXECUTING', 'SUCCESSFUL', 'FAILED')),
+      creation_time TEXT NOT NULL,
+      failure_reason TEXT,
+      bulk_operation_id INTEGER,
+      fragments TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX operations_agent ON operations (agent_id, status, id);
+    CREATE INDEX operations_device ON operations (device_id, status, id);
+    CREATE INDEX operations_status ON operations (status, id);
+    CREATE INDEX operations_time ON operations (creation_time, id);
+  `,
+});
