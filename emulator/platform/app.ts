@@ -11,6 +11,7 @@ import { prefersPlainJson, vendorType } from "./http/media.js";
 import { Router, type Reply, type RequestContext } from "./http/router.js";
 import { migrate, type Db } from "./store/db.js";
 import { createIdAllocator } from "./store/ids.js";
+import { Hierarchy } from "./store/hierarchy.js";
 import { migrations } from "./store/schema.js";
 import { registerApiModules } from "./api/index.js";
 
@@ -59,6 +60,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     auth,
     tokens,
     events: new PlatformEvents(),
+    hierarchy: new Hierarchy(db),
     nextId: createIdAllocator(db),
     now,
   };

@@ -3,6 +3,7 @@ import type { TokenSigner } from "./auth/tokens.js";
 import type { UserStore } from "./auth/users.js";
 import type { PlatformEvents } from "./events.js";
 import type { Db } from "./store/db.js";
+import type { Hierarchy } from "./store/hierarchy.js";
 
 export interface PlatformConfig {
   tenant: string;
@@ -20,6 +21,7 @@ export interface PlatformContext {
   readonly auth: Authenticator;
   readonly tokens: TokenSigner;
   readonly events: PlatformEvents;
+  readonly hierarchy: Hierarchy;
   /** Next id of the tenant-wide sequence; call inside the transaction that uses it. */
   readonly nextId: () => string;
   /** Milliseconds since the epoch; tests may inject a clock. */
