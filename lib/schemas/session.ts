@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+export const loginRequestSchema = z.object({
+  tenant: z.string().trim().max(64).optional(),
+  username: z.string().trim().min(1, "Enter your username").max(256),
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** What the browser learns about the signed-in operator: never a credential. */
+export const sessionUserDtoSchema = z.object({
+  username: z.string(),
+  tenant: z.string(),
+  roles: z.array(z.string()),
+  /** Derived from roles: which actions the UI offers. */
+  can: z.object({
+    readDevices: z.boolean(),
+    adminDevices: z.boolean(),
+    readRegistrations: z.boolean(),
+    adminRegistrations: z.boolean(),
+    adminOperations: z.boolean(),
+  }),
+  platformUrl: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionUserDto = z.infer<typeof sessionUserDtoSchema>;
