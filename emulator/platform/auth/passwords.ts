@@ -1,7 +1,13 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from "node:crypto";
 
 const KEYLEN = 32;
-const PARAMS = { N: 16384, r: 8, p: 1 } as const;
+/**
+ * Interactive: human-chosen passwords, where a slow hash is what protects a weak secret.
+ * Generated: passwords the platform makes (144 random bits): no cost factor changes what guessing them takes, so a
+ * lighter scrypt keeps accepting a thousand devices from costing a minute of CPU.
+ */
+const COST = { interactive: { N: 16384, r: 8, p: 1 }, generated: { N: 1024, r: 8, p: 1 } } as const;
+export type HashCost = keyof typeof COST;
 
 function scryptAsync(
   password: BinaryLike,
@@ -15,10 +21,11 @@ function scryptAsync(
 }
 
 /** "scrypt$N$r$p$salt$hash", all base64url: self-describing so parameters can change later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: HashCost = "interactive"): Promise<string> {
+  const params = COST[cost];
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, KEYLEN, PARAMS);
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join(
+  const key = await scryptAsync(password, salt, KEYLEN, params);
+  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join(
     "$",
   );
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../store/db.js";
-import { hashPassword, verifyPassword } from "./passwords.js";
+import { hashPassword, verifyPassword, type HashCost } from "./passwords.js";
 import type { Principal } from "./principal.js";
 
 export const BOOTSTRAP_TENANT = "management";
@@ -49,8 +49,8 @@ export class UserStore {
   }
 
   /** Hashing is slow: hash first, then write in the caller's transaction with `upsertHashed`. */
-  hash(password: string): Promise<string> {
-    return hashPassword(password);
+  hash(password: string, cost: HashCost = "interactive"): Promise<string> {
+    return hashPassword(password, cost);
   }
 
   upsertHashed(tenant: string, username: string, passwordHash: string, kind: Principal["kind"]): void {
@@ -58,8 +58,14 @@ export class UserStore {
     this.forget(tenant, username);
   }
 
-  async upsert(tenant: string, username: string, password: string, kind: Principal["kind"]): Promise<void> {
-    this.upsertHashed(tenant, username, await hashPassword(password), kind);
+  async upsert(
+    tenant: string,
+    username: string,
+    password: string,
+    kind: Principal["kind"],
+    cost: HashCost = "interactive",
+  ): Promise<void> {
+    this.upsertHashed(tenant, username, await hashPassword(password, cost), kind);
   }
 
   exists(tenant: string, username: string): boolean {

@@ -1,0 +1,7 @@
+import type { Bench } from "./lib.js";
+import { inventoryListsBench } from "./inventory-lists.js";
+import { restThroughputBench } from "./rest-throughput.js";
+import { startupPhaseBench } from "./startup-phase.js";
+
+/** Every benchmark `npm run bench` knows, in the order they run. */
+export const benches: Bench[] = [restThroughputBench, inventoryListsBench, startupPhaseBench];
