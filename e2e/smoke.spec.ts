@@ -1,15 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { startConsole, type RunningConsole } from "./fixtures/console";
 
-let consoleApp: RunningConsole;
-test.beforeAll(async () => {
-  consoleApp = await startConsole();
-});
-test.afterAll(async () => {
-  await consoleApp.stop();
-});
-
-test("the console serves its home page", async ({ page }) => {
-  await page.goto(consoleApp.url);
-  await expect(page.getByRole("heading", { name: "c8y console" })).toBeVisible();
+test("the console answers on its home page", async ({ page }) => {
+  const res = await page.goto("/");
+  expect(res?.status()).toBeLessThan(400);
+  await expect(page).toHaveTitle(/c8y console/);
 });
