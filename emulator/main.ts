@@ -48,7 +48,20 @@ const tenant = process.env.EMULATOR_TENANT ?? "t1000";
 const admin = secretFor("EMULATOR_ADMIN_PASSWORD", "adminPassword");
 const bootstrap = secretFor("EMULATOR_BOOTSTRAP_PASSWORD", "bootstrapPassword");
 
-const running = await startPlatform({
+// Signal handlers go in before anything is printed: whoever reads "listening on" may stop us at once.
+const started: { platform?: Awaited<ReturnType<typeof startPlatform>> } = {};
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Received ${signal}, stopping the emulator…`);
+  await started.platform?.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+
+const running = (started.platform = await startPlatform({
   dataDir,
   host: values.host,
   port,
@@ -56,7 +69,7 @@ const running = await startPlatform({
   adminPassword: admin.value,
   bootstrapPassword: bootstrap.value,
   log: (message, error) => console.error(`[emulator] ${message}`, error),
-});
+}));
 
 const where = (g: boolean) =>
   g ? ` (generated, kept in ${join(dataDir, "credentials.json")})` : " (from the environment)";
@@ -67,14 +80,3 @@ console.log(
   `  bootstrap: management/devicebootstrap  password: ${bootstrap.value}${where(bootstrap.generated)}`,
 );
 console.log(`  data:      ${dataDir}`);
-
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`Received ${signal}, stopping the emulator…`);
-  await running.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void stop("SIGINT"));
-process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createPlatform, type Platform, type PlatformOptions } from "./app.js";
+import { attachRealtime, type RealtimeOptions, type RealtimeServer } from "./realtime/index.js";
 import { openDb } from "./store/db.js";
 
 export interface StartOptions extends Omit<PlatformOptions, "db"> {
@@ -9,23 +10,17 @@ export interface StartOptions extends Omit<PlatformOptions, "db"> {
   host?: string;
   /** 0 picks an ephemeral port. */
   port?: number;
+  /** Bayeux knobs (hold times, session window, websocket); tests shorten the session window. */
+  realtime?: Omit<RealtimeOptions, "log">;
 }
 
 export interface RunningPlatform {
   readonly platform: Platform;
   readonly server: Server;
+  readonly realtime: RealtimeServer;
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
-}
-
-/** Hooks that attach more endpoints (the Bayeux server) to a running platform; see realtime/. */
-export type PlatformAttachment = (running: { platform: Platform; server: Server }) => {
-  close(): Promise<void> | void;
-};
-const attachments: PlatformAttachment[] = [];
-export function registerAttachment(a: PlatformAttachment): void {
-  attachments.push(a);
 }
 
 /** Opens the database, builds the platform and listens on 127.0.0.1 (or `host`). */
@@ -34,7 +29,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const platform = await createPlatform({ ...options, db });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, platform.handle);
   server.headersTimeout = 66_000;
-  const attached = attachments.map((a) => a({ platform, server }));
+  const realtime = attachRealtime(platform, server, { ...options.realtime, log: options.log });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -46,11 +41,13 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   return {
     platform,
     server,
+    realtime,
     url: `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`,
     port,
     close() {
       closed ??= (async () => {
-        for (const a of attached) await a.close();
+        // First: answers held connects and closes websockets, which server.close() would wait for.
+        await realtime.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -100,3 +100,70 @@ migrations.push({
     CREATE INDEX operations_time ON operations (creation_time, id);
   `,
 });
+
+migrations.push({
+  id: "0003-devicecontrol",
+  up: `
+    -- The generated device password lives here only between acceptance and delivery: the row is deleted when the
+    -- device fetches its credentials (docs/emulator-device-control.md). token_failures counts wrong security tokens.
+    ALTER TABLE device_requests ADD COLUMN pending_password TEXT;
+    ALTER TABLE device_requests ADD COLUMN token_failures INTEGER NOT NULL DEFAULT 0;
+
+    -- groupId of a delivered registration: the first device the device user creates is put into this group.
+    CREATE TABLE device_group_assignments (
+      username TEXT PRIMARY KEY,
+      group_id INTEGER NOT NULL,
+      created_at TEXT NOT NULL
+    );
+  `,
+});
+
+migrations.push({
+  id: "0004-inventory-text",
+  up: `
+    -- Full-text index for GET /inventory/managedObjects?text=… over id, type, name, owner and external id values
+    -- (docs/emulator-inventory.md). Kept in sync by triggers, so every writer (REST, device registration) is covered.
+    -- The tokenizer splits on whitespace and any punctuation except the characters listed in tokenchars, so
+    -- "c8y_Linux" or "00:1A:2B" stay single tokens while "/", "-" and "." separate, as the platform tokenises.
+    CREATE VIRTUAL TABLE mo_text USING fts5(
+      mo_id, type, name, owner, external_ids,
+      tokenize = "unicode61 remove_diacritics 2 tokenchars '_:@#$%&+=!?,;~^()[]{}<>|\\'",
+      prefix = '2 3'
+    );
+
+    CREATE TRIGGER mo_text_insert AFTER INSERT ON managed_objects BEGIN
+      INSERT INTO mo_text (rowid, mo_id, type, name, owner, external_ids)
+      VALUES (NEW.id, NEW.id, NEW.type, NEW.name, NEW.owner,
+        (SELECT group_concat(external_id, ' ') FROM external_ids WHERE mo_id = NEW.id));
+    END;
+    CREATE TRIGGER mo_text_update AFTER UPDATE OF type, name, owner ON managed_objects BEGIN
+      DELETE FROM mo_text WHERE rowid = OLD.id;
+      INSERT INTO mo_text (rowid, mo_id, type, name, owner, external_ids)
+      VALUES (NEW.id, NEW.id, NEW.type, NEW.name, NEW.owner,
+        (SELECT group_concat(external_id, ' ') FROM external_ids WHERE mo_id = NEW.id));
+    END;
+    CREATE TRIGGER mo_text_delete AFTER DELETE ON managed_objects BEGIN
+      DELETE FROM mo_text WHERE rowid = OLD.id;
+    END;
+    -- External ids change the row of their object; the SELECT finds nothing once the object itself is gone.
+    CREATE TRIGGER mo_text_external_insert AFTER INSERT ON external_ids BEGIN
+      DELETE FROM mo_text WHERE rowid = NEW.mo_id;
+      INSERT INTO mo_text (rowid, mo_id, type, name, owner, external_ids)
+      SELECT m.id, m.id, m.type, m.name, m.owner,
+        (SELECT group_concat(external_id, ' ') FROM external_ids WHERE mo_id = m.id)
+      FROM managed_objects m WHERE m.id = NEW.mo_id;
+    END;
+    CREATE TRIGGER mo_text_external_delete AFTER DELETE ON external_ids BEGIN
+      DELETE FROM mo_text WHERE rowid = OLD.mo_id;
+      INSERT INTO mo_text (rowid, mo_id, type, name, owner, external_ids)
+      SELECT m.id, m.id, m.type, m.name, m.owner,
+        (SELECT group_concat(external_id, ' ') FROM external_ids WHERE mo_id = m.id)
+      FROM managed_objects m WHERE m.id = OLD.mo_id;
+    END;
+
+    INSERT INTO mo_text (rowid, mo_id, type, name, owner, external_ids)
+    SELECT m.id, m.id, m.type, m.name, m.owner,
+      (SELECT group_concat(external_id, ' ') FROM external_ids WHERE mo_id = m.id)
+    FROM managed_objects m;
+  `,
+});

@@ -1,0 +1,160 @@
+import type { Principal } from "../../auth/principal.js";
+import { isoTime, type PlatformContext } from "../../context.js";
+import { forbidden, notFound } from "../../http/errors.js";
+import { isId } from "../../store/hierarchy.js";
+import { externalIdStore, externalIdTaken, validateExternalId, type ExternalIdStore } from "../identity.js";
+import { mergeFragments, type MoInput } from "./input.js";
+import { defaultRender, renderMany, type Json } from "./serialize.js";
+import { CHILD_KINDS, inventoryStore, type InventoryStore, type MoRow } from "./store.js";
+
+export const moNotFound = (id: string) =>
+  notFound("inventory", `Finding device data from database failed : No managedObject for id '${id}'!`);
+
+/** Nothing in the inventory is open to the bootstrap user (it may only ask for device credentials). */
+export function requireUser(p: Principal): void {
+  if (p.kind === "bootstrap") throw forbidden();
+}
+
+export interface DeleteFlags {
+  cascade: boolean;
+  forceCascade: boolean;
+  withDeviceUser: boolean;
+}
+
+/**
+ * Inventory writes shared by the object and reference routes. Methods ending in `InTx` must run inside the
+ * caller's db.transaction; events are published by the caller after the commit (`publish…`).
+ */
+export class InventoryService {
+  readonly store: InventoryStore;
+  readonly externalIds: ExternalIdStore;
+
+  constructor(readonly ctx: PlatformContext) {
+    this.store = inventoryStore(ctx.db);
+    this.externalIds = externalIdStore(ctx.db);
+  }
+
+  /** The object for a path id: 404 when unknown (or no id at all), 403 when the caller may not see it. */
+  accessible(p: Principal, id: string): MoRow {
+    requireUser(p);
+    const row = isId(id) ? this.store.get(Number(id)) : undefined;
+    if (!row) throw moNotFound(id);
+    if (!this.ctx.hierarchy.canAccess(p, id)) throw forbidden();
+    return row;
+  }
+
+  /** Owner of a new object: the creating user; only admins may name someone else. */
+  private ownerForCreate(p: Principal, input: MoInput): string {
+    if (input.owner === undefined) return p.username;
+    if (p.kind !== "admin" && input.owner !== p.username) throw forbidden("Access is denied: owner");
+    return input.owner;
+  }
+
+  createInTx(p: Principal, input: MoInput, nowMs: number): MoRow {
+    const owner = this.ownerForCreate(p, input);
+    for (const { type, externalId } of input.externalIds) {
+      validateExternalId(type, externalId, "inventory");
+      if (this.externalIds.find(type, externalId)) throw externalIdTaken(type, externalId);
+    }
+    const now = isoTime(nowMs);
+    const row: MoRow = {
+      id: Number(this.ctx.nextId()),
+      type: input.type ?? null,
+      name: input.name ?? null,
+      owner,
+      creation_time: now,
+      last_updated: now,
+      fragments: JSON.stringify(Object.fromEntries(input.fragments)),
+    };
+    this.store.insert(row, input.fragments.keys());
+    for (const { type, externalId } of input.externalIds) this.externalIds.insert(type, externalId, row.id);
+    return row;
+  }
+
+  /** PUT semantics: present top-level fragments replace the old value whole, null removes, the rest stays. */
+  updateInTx(p: Principal, row: MoRow, input: MoInput, nowMs: number): MoRow {
+    if (
+      input.owner !== undefined &&
+      p.kind !== "admin" &&
+      input.owner !== row.owner &&
+      input.owner !== p.username
+    )
+      throw forbidden("Access is denied: owner");
+    const { merged, added, removed } = mergeFragments(
+      JSON.parse(row.fragments) as Record<string, unknown>,
+      input.fragments,
+    );
+    const next: MoRow = {
+      ...row,
+      name: input.name === undefined ? row.name : input.name,
+      type: input.type === undefined ? row.type : input.type,
+      owner: input.owner ?? row.owner,
+      last_updated: bumped(row.last_updated, nowMs),
+      fragments: JSON.stringify(merged),
+    };
+    this.store.update(next, added, removed);
+    return next;
+  }
+
+  /**
+   * What a DELETE removes (platform-api.md §4.7): with forceCascade, or cascade on a device or group, the whole
+   * hierarchy below; a group without cascade takes its sub-groups along; anything else only itself.
+   */
+  deletionSet(row: MoRow, flags: DeleteFlags): number[] {
+    const isGroup = this.store.hasFragment(row.id, "c8y_IsDeviceGroup");
+    const isDevice = this.store.hasFragment(row.id, "c8y_IsDevice");
+    if (flags.forceCascade || (flags.cascade && (isGroup || isDevice)))
+      return this.store.descendants([row.id], CHILD_KINDS);
+    if (isGroup) return this.store.subgroups(row.id);
+    return [row.id];
+  }
+
+  /** Deletes the set; returns the objects that stay but lost a reference (their representation changed). */
+  deleteInTx(ids: number[], withDeviceUser: boolean): number[] {
+    const neighbours = this.store.survivingNeighbours(ids);
+    const owners = withDeviceUser ? this.store.deviceOwners(ids) : [];
+    this.store.deleteMany(ids);
+    for (const owner of owners) {
+      // Only generated device users go with their device, never an admin who happens to own one.
+      if (!owner.startsWith("device_")) continue;
+      if (this.ctx.users.find(this.ctx.config.tenant, owner)?.kind === "device")
+        this.ctx.users.delete(this.ctx.config.tenant, owner);
+    }
+    return neighbours;
+  }
+
+  render(rows: readonly MoRow[], baseUrl: string): Json[] {
+    return renderMany(this.store, rows, defaultRender(baseUrl));
+  }
+
+  publishCreated(rows: readonly MoRow[], baseUrl: string): void {
+    const data = this.render(rows, baseUrl);
+    for (const d of data)
+      this.ctx.events.publish({ api: "managedobjects", action: "CREATE", id: d.id as string, data: d });
+  }
+
+  /** UPDATE events carry the object as it is now (after the commit), so they are read fresh. */
+  publishUpdated(ids: Iterable<number>, baseUrl: string): void {
+    const unique = [...new Set(ids)];
+    for (const d of this.render(this.store.getMany(unique), baseUrl))
+      this.ctx.events.publish({ api: "managedobjects", action: "UPDATE", id: d.id as string, data: d });
+  }
+
+  publishDeleted(ids: Iterable<number>): void {
+    for (const id of ids)
+      this.ctx.events.publish({ api: "managedobjects", action: "DELETE", id: String(id) });
+  }
+}
+
+/** lastUpdated moves forward on every update, even when two updates fall into the same millisecond. */
+function bumped(previous: string, nowMs: number): string {
+  const prev = Date.parse(previous);
+  return isoTime(Number.isNaN(prev) || nowMs > prev ? nowMs : prev + 1);
+}
+
+const services = new WeakMap<PlatformContext, InventoryService>();
+export function inventoryService(ctx: PlatformContext): InventoryService {
+  let s = services.get(ctx);
+  if (!s) services.set(ctx, (s = new InventoryService(ctx)));
+  return s;
+}
