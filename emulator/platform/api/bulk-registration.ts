@@ -150,7 +150,11 @@ export function registerBulkRegistrationApi(router: Router, ctx: PlatformContext
     // Hash outside the transaction (scrypt is slow and asynchronous); CERTIFICATES devices get an unusable secret.
     const hashes = await Promise.all(
       plans.map((p) =>
-        p.kind === "device" ? ctx.users.hash(p.password ?? generatePassword()) : Promise.resolve(""),
+        p.kind === "device"
+          ? p.password
+            ? ctx.users.hash(p.password)
+            : ctx.users.hash(generatePassword(), "generated")
+          : Promise.resolve(""),
       ),
     );
 

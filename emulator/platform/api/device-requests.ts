@@ -101,7 +101,7 @@ export function registerDeviceRequestsApi(router: Router, ctx: PlatformContext):
     const secrets = await Promise.all(
       candidates.map(async () => {
         const password = generatePassword();
-        return { password, hash: await ctx.users.hash(password) };
+        return { password, hash: await ctx.users.hash(password, "generated") };
       }),
     );
     ctx.db.transaction(() => {
@@ -161,7 +161,7 @@ export function registerDeviceRequestsApi(router: Router, ctx: PlatformContext):
       );
     }
     const password = generatePassword();
-    const hash = await ctx.users.hash(password);
+    const hash = await ctx.users.hash(password, "generated");
     const updated = ctx.db.transaction(() => {
       const current = store.get.get(id);
       if (!current) throw requestNotFound(id);
