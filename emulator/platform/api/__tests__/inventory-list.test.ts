@@ -149,6 +149,7 @@ describe("filters", () => {
     expect(await keys(`ids=${ids.sub}&ids=${ids.pump2}`)).toEqual(["pump2", "sub"]);
     expect(await keys(`ids=${ids.sub},abc,,999999999`)).toEqual(["sub"]);
     expect(await keys("ids=abc")).toEqual([]);
+    expect(await keys("ids=")).toEqual(ALL);
   });
 
   it("finds the parents of a child", async () => {

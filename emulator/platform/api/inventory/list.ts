@@ -59,12 +59,18 @@ export function ftsQuery(text: string): string | undefined {
   return parts.length > 0 ? parts.join(" OR ") : undefined;
 }
 
-/** `ids=1,2` and repeated `ids=` keys; entries that are no ids can match nothing and are dropped. */
+/**
+ * `ids=1,2` and repeated `ids=` keys. An empty `ids=` filters nothing; entries that are no ids can match nothing
+ * and are dropped (a list of only such entries finds nothing).
+ */
 function idList(query: URLSearchParams): number[] | undefined {
-  const all = query.getAll("ids");
-  if (all.length === 0) return undefined;
-  const ids = all.flatMap((v) => v.split(",")).map((s) => s.trim());
-  return ids.filter(isId).map(Number);
+  const entries = query
+    .getAll("ids")
+    .flatMap((v) => v.split(","))
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (entries.length === 0) return undefined;
+  return entries.filter(isId).map(Number);
 }
 
 export interface ListOptions {

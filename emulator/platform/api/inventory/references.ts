@@ -141,17 +141,17 @@ export function registerReferenceRoutes(router: Router, ctx: PlatformContext): v
         const input = parseMoInput(body, "create");
         const child = ctx.db.transaction(() => {
           const parent = svc.accessible(rc.principal, parentId);
-          const created = svc.createInTx(rc.principal, input, ctx.now());
-          store.link(parent.id, kind, created.id);
-          return created;
+          const row = svc.createInTx(rc.principal, input, ctx.now());
+          store.link(parent.id, kind, row.id);
+          return row;
         })();
-        svc.publishCreated([child], rc.baseUrl);
+        const [created] = svc.publishCreated([child], rc.baseUrl);
         svc.publishUpdated([Number(parentId)], rc.baseUrl);
         return {
           status: 201,
           type: "managedObject" as const,
           headers: { location: `${collSelf}/${child.id}` },
-          body: svc.render([child], rc.baseUrl)[0],
+          body: created,
           onlyWithAccept: true,
         };
       }

@@ -8,9 +8,8 @@ import type { RequestContext, Router } from "../../http/router.js";
 import { isHeartbeat, parseMoInput, type MoInput } from "./input.js";
 import { buildListSql, invalidQuery, renderOptions, selectPage, type ListSql } from "./list.js";
 import { registerReferenceRoutes } from "./references.js";
-import { renderMany } from "./serialize.js";
+import { renderMany, type Json } from "./serialize.js";
 import { inventoryService, requireUser, type InventoryService } from "./service.js";
-import type { MoRow } from "./store.js";
 
 /** Bulk create and bulk update take at most this many objects (platform-api.md §4.5). */
 export const MAX_BULK = 50;
@@ -50,11 +49,10 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
   const svc = inventoryService(ctx);
   const { store } = svc;
 
-  /** Creates objects in one transaction and announces them after the commit. */
-  const createAll = (p: Principal, inputs: MoInput[], baseUrl: string): MoRow[] => {
+  /** Creates objects in one transaction and announces them after the commit; returns them rendered. */
+  const createAll = (p: Principal, inputs: MoInput[], baseUrl: string): Json[] => {
     const rows = ctx.db.transaction(() => inputs.map((input) => svc.createInTx(p, input, ctx.now())))();
-    svc.publishCreated(rows, baseUrl);
-    return rows;
+    return svc.publishCreated(rows, baseUrl);
   };
 
   // GET /inventory – API root with the URI templates of the object collection.
@@ -105,24 +103,20 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
     const items = bulkItems(rc, body);
     if (items) {
       const inputs = items.map((item) => parseMoInput(item, "create"));
-      const rows = createAll(rc.principal, inputs, rc.baseUrl);
+      const created = createAll(rc.principal, inputs, rc.baseUrl);
       return {
         status: 201,
         type: "managedObjectCollection",
-        body: {
-          self: `${rc.baseUrl}/inventory/managedObjects`,
-          managedObjects: svc.render(rows, rc.baseUrl),
-        },
+        body: { self: `${rc.baseUrl}/inventory/managedObjects`, managedObjects: created },
         onlyWithAccept: true,
       };
     }
-    const [row] = createAll(rc.principal, [parseMoInput(body, "create")], rc.baseUrl);
-    const self = `${rc.baseUrl}/inventory/managedObjects/${row!.id}`;
+    const [created] = createAll(rc.principal, [parseMoInput(body, "create")], rc.baseUrl);
     return {
       status: 201,
       type: "managedObject",
-      headers: { location: self },
-      body: svc.render([row!], rc.baseUrl)[0],
+      headers: { location: created!.self as string },
+      body: created,
       onlyWithAccept: true,
     };
   });

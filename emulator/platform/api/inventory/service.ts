@@ -127,10 +127,12 @@ export class InventoryService {
     return renderMany(this.store, rows, defaultRender(baseUrl));
   }
 
-  publishCreated(rows: readonly MoRow[], baseUrl: string): void {
+  /** Publishes CREATE events and returns the rendered objects (the same JSON a POST answers with). */
+  publishCreated(rows: readonly MoRow[], baseUrl: string): Json[] {
     const data = this.render(rows, baseUrl);
     for (const d of data)
       this.ctx.events.publish({ api: "managedobjects", action: "CREATE", id: d.id as string, data: d });
+    return data;
   }
 
   /** UPDATE events carry the object as it is now (after the commit), so they are read fresh. */
