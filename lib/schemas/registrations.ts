@@ -1,6 +1,12 @@
 import { z } from "zod";
+import { errorCodeSchema } from "./common";
 
-export const registrationStatusSchema = z.enum(["WAITING_FOR_CONNECTION", "PENDING_ACCEPTANCE", "ACCEPTED", "BLOCKED"]);
+export const registrationStatusSchema = z.enum([
+  "WAITING_FOR_CONNECTION",
+  "PENDING_ACCEPTANCE",
+  "ACCEPTED",
+  "BLOCKED",
+]);
 export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;
 
 export const registrationDtoSchema = z.object({
@@ -40,10 +46,23 @@ export const deviceIdSchema = z
   .trim()
   .min(1, "Empty id")
   .max(128, "Longer than 128 characters")
-  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, "Contains control characters or slashes");
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, "Contains control characters or slashes")
+  // A request id travels as a path segment later (accept, delete), where "." and ".." cannot.
+  .refine((id) => id !== "." && id !== "..", "Not a valid id");
+
+/**
+ * Ids of existing requests (accept, delete): whatever the platform holds, as long as it can travel as one
+ * path segment. "." and ".." would be resolved away by URL normalisation, so they are refused.
+ */
+export const registrationIdSchema = z
+  .string()
+  .min(1, "Empty id")
+  .max(128, "Longer than 128 characters")
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "Contains control characters")
+  .refine((id) => id !== "." && id !== "..", "Not a valid id");
 
 export const registerRequestSchema = z.object({ ids: z.array(deviceIdSchema).min(1).max(1000) });
-export const acceptRequestSchema = z.object({ ids: z.array(z.string().min(1).max(128)).min(1).max(100) });
+export const acceptRequestSchema = z.object({ ids: z.array(registrationIdSchema).min(1).max(100) });
 
 /** One row of a bulk action's result table. */
 export const rowResultSchema = z.object({
@@ -51,6 +70,8 @@ export const rowResultSchema = z.object({
   ok: z.boolean(),
   status: registrationStatusSchema.optional(),
   error: z.string().optional(),
+  /** Why a row failed, in the BFF's error vocabulary (conflict: wrong state or already registered). */
+  code: errorCodeSchema.optional(),
 });
 export type RowResult = z.infer<typeof rowResultSchema>;
 export const rowResultsSchema = z.object({ results: z.array(rowResultSchema) });

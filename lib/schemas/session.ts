@@ -24,3 +24,8 @@ export const sessionUserDtoSchema = z.object({
   expiresAt: z.string(),
 });
 export type SessionUserDto = z.infer<typeof sessionUserDtoSchema>;
+
+/** Names the session cookie can have (`__Host-` in production over https); not secret, proxy.ts checks them. */
+export const SESSION_COOKIE_NAMES = ["__Host-c8y-console", "c8y-console"] as const;
+/** Request header proxy.ts sets so server layouts know which page to return to after sign-in. */
+export const PAGE_PATH_HEADER = "x-c8y-console-path";

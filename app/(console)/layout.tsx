@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+import { requireSessionUser } from "@/lib/server/session";
+import { AppShell } from "@/components/shell/app-shell";
+import { SessionUserProvider } from "@/components/shell/session-user-provider";
+
+/** Every console page needs a signed-in operator; without one this sends the browser to /login?next=…. */
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await requireSessionUser();
+  return (
+    <SessionUserProvider user={user}>
+      <AppShell user={user}>{children}</AppShell>
+    </SessionUserProvider>
+  );
+}

@@ -1,0 +1,44 @@
+import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { getSessionData } from "@/lib/server/session";
+import { listRegistrations } from "@/lib/server/services/registrations";
+import { createPlatformClient } from "@/lib/server/upstream/client";
+import { parseRegistrationSearch, registrationQueries } from "@/lib/queries/registrations";
+import { PageHeader } from "@/components/shell/page-header";
+import { RegistrationsView } from "@/components/registrations/registrations-view";
+
+export const metadata: Metadata = { title: "Device registration" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * The first page of requests is read on the server with the same query options the browser uses (style.md
+ * rule 8), calling the service directly rather than the BFF over HTTP. A failure here is not fatal: the
+ * browser then loads the list itself and shows its own error state.
+ */
+export default async function RegistrationsPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = parseRegistrationSearch(await searchParams);
+  const queryClient = new QueryClient();
+  const session = await getSessionData();
+  if (session) {
+    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
+    await queryClient.prefetchQuery({
+      ...registrationQueries.list(query),
+      queryFn: () => listRegistrations(platform, query),
+    });
+  }
+  return (
+    <>
+      <PageHeader
+        title="Device registration"
+        description="Register device ids, watch the devices ask for credentials, and accept them. The list refreshes itself every few seconds."
+      />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <Suspense>
+          <RegistrationsView />
+        </Suspense>
+      </HydrationBoundary>
+    </>
+  );
+}

@@ -1,0 +1,173 @@
+import "server-only";
+import type { z } from "zod";
+import { assertSameOrigin } from "./csrf";
+import { ApiError, UpstreamError, envelope, logFailure, toApiError } from "./errors";
+import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
+import { clearSessionCookie, readSession, sessionSetCookie, type SessionData } from "./session";
+import { createPlatformClient, type PlatformClient } from "./upstream/client";
+
+/** JSON request bodies: the largest BFF body (1000 ids to register) stays well below this. */
+export const JSON_BODY_LIMIT = 256 * 1024;
+
+interface BaseContext<P> {
+  req: Request;
+  requestId: string;
+  params: P;
+  /** Starts (or replaces) the session with this response. */
+  setSession: (data: SessionData) => void;
+  /** Ends the session with this response. */
+  clearSession: () => void;
+  /** A platform client for this request, with the given credential (login) or none. */
+  platformWith: (auth: SessionData["auth"] | null) => PlatformClient;
+}
+
+export interface PublicContext<P> extends BaseContext<P> {
+  session: SessionData | null;
+}
+
+export interface SessionContext<P> extends BaseContext<P> {
+  session: SessionData;
+  /** A platform client carrying the session's credential. */
+  platform: () => PlatformClient;
+}
+
+type NextHandler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
+
+/**
+ * The one wrapper around every BFF route handler (style.md rule 5): request id, cross-site refusal for
+ * mutations, session loading, the error table, and `Cache-Control: no-store` (answers carry operator data).
+ * `session: "required"` answers 401 without a valid session; an upstream 401 ends the session.
+ */
+export function route<P = Record<string, never>>(
+  options: { session: "required" },
+  handler: (ctx: SessionContext<P>) => Promise<Response> | Response,
+): NextHandler<P>;
+export function route<P = Record<string, never>>(
+  options: { session: "optional" },
+  handler: (ctx: PublicContext<P>) => Promise<Response> | Response,
+): NextHandler<P>;
+export function route<P>(
+  options: { session: "required" | "optional" },
+  handler: (ctx: SessionContext<P> & PublicContext<P>) => Promise<Response> | Response,
+): NextHandler<P> {
+  return async (req, { params }) => {
+    const requestId = requestIdFor(req);
+    const path = new URL(req.url).pathname;
+    let cookie: string | undefined;
+    let sessionWrite: SessionData | null | undefined;
+    let response: Response;
+    try {
+      assertSameOrigin(req);
+      const read = await readSession(req);
+      if (read.state === "invalid") cookie = clearSessionCookie();
+      const session = read.state === "valid" ? read.data : null;
+      if (options.session === "required" && session === null)
+        throw new ApiError(
+          "unauthenticated",
+          read.state === "invalid" ? "Your session has ended. Sign in again." : "Sign in to continue.",
+        );
+      const platformWith = (auth: SessionData["auth"] | null) =>
+        createPlatformClient({ auth, requestId, signal: req.signal });
+      response = await handler({
+        req,
+        requestId,
+        params: await params,
+        session: session as SessionData,
+        setSession: (data) => void (sessionWrite = data),
+        clearSession: () => void (sessionWrite = null),
+        platformWith,
+        platform: () => platformWith((session as SessionData).auth),
+      });
+      if (sessionWrite === null) cookie = clearSessionCookie();
+      else if (sessionWrite !== undefined) cookie = await sessionSetCookie(sessionWrite);
+    } catch (err) {
+      const answered = toApiError(err);
+      // The platform no longer accepts the credential: the session is worthless (style.md rule 6).
+      if (err instanceof UpstreamError && err.status === 401) cookie = clearSessionCookie();
+      logFailure(requestId, req.method, path, err, answered);
+      response = Response.json(envelope(answered, requestId), { status: answered.status });
+    }
+    response.headers.set(REQUEST_ID_HEADER, requestId);
+    response.headers.set("cache-control", "no-store");
+    if (cookie !== undefined) response.headers.append("set-cookie", cookie);
+    return response;
+  };
+}
+
+/** A DTO answer. */
+export function json(data: unknown, status = 200): Response {
+  return Response.json(data, { status });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/** Reads at most `limit` bytes of the body; 413 beyond, before buffering more than that. */
+export async function readLimitedBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!req.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(limit: number): ApiError {
+  const size = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MB` : `${Math.round(limit / 1024)} KB`;
+  return new ApiError("payload_too_large", `The request is larger than ${size}.`);
+}
+
+/** Bad JSON → 400 bad_json, schema failure → 422 invalid_input with the fields named. */
+export async function parseJson<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  limit = JSON_BODY_LIMIT,
+): Promise<z.infer<S>> {
+  const bytes = await readLimitedBody(req, limit);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new ApiError("bad_json", "The request body is not valid JSON.");
+  }
+  return validate(schema, raw);
+}
+
+/** Query parameters through a schema; empty values count as absent. */
+export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of new URL(req.url).searchParams) if (value !== "") raw[key] = value;
+  return validate(schema, raw);
+}
+
+export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.map(String).join(".") || "(body)";
+    fields[key] ??= issue.message;
+  }
+  const first = Object.entries(fields)[0];
+  throw new ApiError("invalid_input", first ? `Invalid ${first[0]}: ${first[1]}` : "Invalid input.", {
+    fields,
+  });
+}

@@ -1,0 +1,213 @@
+import "server-only";
+import {
+  registrationStatusSchema,
+  type BulkRegistrationResult,
+  type RegistrationDto,
+  type RegistrationListDto,
+  type RegistrationListQuery,
+  type RegistrationStatus,
+  type RowResult,
+} from "@/lib/schemas/registrations";
+import { mapLimit } from "../concurrency";
+import { UpstreamError, UpstreamUnavailableError, fromUpstream } from "../errors";
+import { body, type PlatformClient } from "../upstream/client";
+import type { components } from "../upstream/platform";
+
+type UpstreamNewDeviceRequest = components["schemas"]["NewDeviceRequest"];
+type UpstreamBulkResult = components["schemas"]["BulkNewDeviceRequestResult"];
+
+/** The platform's largest page (platform-api.md §2.5). */
+const UPSTREAM_PAGE_SIZE = 2000;
+/** 100,000 requests: far beyond any tenant's registration backlog; protects the BFF from an endless `next`. */
+const MAX_UPSTREAM_PAGES = 50;
+/** Platform calls in flight for one bulk action. */
+const CONCURRENCY = 8;
+
+const STATUSES = registrationStatusSchema.options;
+
+function toDto(r: UpstreamNewDeviceRequest, status: RegistrationStatus): RegistrationDto {
+  return {
+    id: r.id,
+    status,
+    owner: r.owner ?? null,
+    creationTime: r.creationTime ?? null,
+    groupId: r.groupId ?? null,
+    type: r.type ?? null,
+    deviceId: null,
+  };
+}
+
+/** Every request of the tenant: the platform has no status filter (platform-api.md §0a), so we read all pages. */
+async function allRequests(platform: PlatformClient): Promise<UpstreamNewDeviceRequest[]> {
+  const all: UpstreamNewDeviceRequest[] = [];
+  for (let currentPage = 1; currentPage <= MAX_UPSTREAM_PAGES; currentPage++) {
+    const page = body(
+      await platform.GET("/devicecontrol/newDeviceRequests", {
+        params: { query: { pageSize: UPSTREAM_PAGE_SIZE, currentPage } },
+      }),
+    );
+    all.push(...page.newDeviceRequests);
+    // `next` is no end-of-data signal on this platform; a short page is (§2.5).
+    if (page.newDeviceRequests.length < UPSTREAM_PAGE_SIZE) break;
+  }
+  return all;
+}
+
+/**
+ * One page of registrations for the table: grouped by status (counts over everything), filtered by status and
+ * id substring, sorted by creation time, paged here because the platform cannot do any of it.
+ */
+export async function listRegistrations(
+  platform: PlatformClient,
+  query: RegistrationListQuery,
+): Promise<RegistrationListDto> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<RegistrationStatus, number>;
+  const rows: RegistrationDto[] = [];
+  const needle = query.search?.toLowerCase();
+  for (const r of await allRequests(platform)) {
+    const status = registrationStatusSchema.safeParse(r.status);
+    // A status this console does not know is left out rather than shown wrongly.
+    if (!status.success) continue;
+    counts[status.data]++;
+    if (query.status && status.data !== query.status) continue;
+    if (needle && !r.id.toLowerCase().includes(needle)) continue;
+    rows.push(toDto(r, status.data));
+  }
+  const direction = query.sort === "oldest" ? 1 : -1;
+  rows.sort((a, b) => {
+    const byTime = (a.creationTime ?? "").localeCompare(b.creationTime ?? "");
+    return byTime !== 0 ? byTime * direction : a.id.localeCompare(b.id);
+  });
+  const start = (query.page - 1) * query.pageSize;
+  const items = rows.slice(start, start + query.pageSize);
+  await resolveDeviceIds(platform, items);
+  return { items, counts, total: rows.length, page: query.page, pageSize: query.pageSize };
+}
+
+/**
+ * An accepted device usually exists already with its serial as external id (startup phase step 1); linking to
+ * it costs one identity look-up per ACCEPTED row on the page, so only those are resolved. Misses stay null.
+ */
+async function resolveDeviceIds(platform: PlatformClient, items: RegistrationDto[]): Promise<void> {
+  const accepted = items.filter((i) => i.status === "ACCEPTED");
+  await mapLimit(accepted, CONCURRENCY, async (item) => {
+    try {
+      const ext = body(
+        await platform.GET("/identity/externalIds/{type}/{externalId}", {
+          params: { path: { type: "c8y_Serial", externalId: item.id } },
+        }),
+      );
+      item.deviceId = ext.managedObject.id;
+    } catch (err) {
+      // An ended session must still end the request; anything else just leaves the link out.
+      if (err instanceof UpstreamError && err.status === 401) throw err;
+    }
+  });
+}
+
+/** A failed row in the BFF's words; an upstream 401 is not a row problem: it ends the session. */
+function rowFailure(id: string, err: unknown): RowResult {
+  if (err instanceof UpstreamError) {
+    if (err.status === 401) throw err;
+    const mapped = fromUpstream(err);
+    return { id, ok: false, code: mapped.code, error: mapped.message };
+  }
+  if (err instanceof UpstreamUnavailableError)
+    return { id, ok: false, code: "upstream_unavailable", error: "The platform could not be reached." };
+  throw err;
+}
+
+const unique = (ids: readonly string[]) => [...new Set(ids)];
+
+/** Registers each id (POST newDeviceRequests); an id with a request already is "already registered". */
+export async function registerDevices(
+  platform: PlatformClient,
+  ids: readonly string[],
+): Promise<RowResult[]> {
+  return mapLimit(unique(ids), CONCURRENCY, async (id): Promise<RowResult> => {
+    try {
+      const { data } = await platform.POST("/devicecontrol/newDeviceRequests", { body: { id } });
+      const status = registrationStatusSchema.safeParse(data?.status);
+      return { id, ok: true, status: status.success ? status.data : "WAITING_FOR_CONNECTION" };
+    } catch (err) {
+      if (err instanceof UpstreamError && err.status === 409)
+        return { id, ok: false, code: "conflict", error: "already registered" };
+      return rowFailure(id, err);
+    }
+  });
+}
+
+const NOT_ACCEPTABLE: Record<Exclude<RegistrationStatus, "PENDING_ACCEPTANCE">, string> = {
+  WAITING_FOR_CONNECTION:
+    "The device has not connected yet; it can be accepted once it has asked for its credentials.",
+  ACCEPTED: "Already accepted.",
+  BLOCKED: "Blocked: delete the request and register the device again.",
+};
+
+/**
+ * Accepts each request that is PENDING_ACCEPTANCE, the only state the platform accepts from (§0a). Other states
+ * are refused per row with code `conflict` before the platform is asked, because a real tenant's answer to an
+ * early accept is not documented.
+ */
+export async function acceptRegistrations(
+  platform: PlatformClient,
+  ids: readonly string[],
+): Promise<RowResult[]> {
+  return mapLimit(unique(ids), CONCURRENCY, async (id): Promise<RowResult> => {
+    try {
+      const current = body(
+        await platform.GET("/devicecontrol/newDeviceRequests/{requestId}", {
+          params: { path: { requestId: id } },
+        }),
+      );
+      const status = registrationStatusSchema.safeParse(current.status);
+      if (!status.success) return { id, ok: false, code: "conflict", error: "Unknown registration state." };
+      if (status.data !== "PENDING_ACCEPTANCE")
+        return { id, ok: false, code: "conflict", status: status.data, error: NOT_ACCEPTABLE[status.data] };
+      await platform.PUT("/devicecontrol/newDeviceRequests/{requestId}", {
+        params: { path: { requestId: id } },
+        body: { status: "ACCEPTED" },
+      });
+      return { id, ok: true, status: "ACCEPTED" };
+    } catch (err) {
+      if (err instanceof UpstreamError && err.status === 404)
+        return { id, ok: false, code: "not_found", error: "No registration request with this id." };
+      return rowFailure(id, err);
+    }
+  });
+}
+
+/** Deletes a request (also how a BLOCKED one is reset). A missing id is the platform's 404. */
+export async function deleteRegistration(platform: PlatformClient, id: string): Promise<void> {
+  await platform.DELETE("/devicecontrol/newDeviceRequests/{requestId}", {
+    params: { path: { requestId: id } },
+  });
+}
+
+/** Forwards a CSV to the platform's bulk registration as multipart `file` (platform-api.md §5.3). */
+export async function bulkRegister(
+  platform: PlatformClient,
+  csv: { text: string; name: string },
+): Promise<BulkRegistrationResult> {
+  const result: UpstreamBulkResult = body(
+    await platform.POST("/devicecontrol/bulkNewDeviceRequests", {
+      body: { file: csv.text },
+      bodySerializer: (b) => {
+        const form = new FormData();
+        form.set("file", new Blob([b.file], { type: "text/csv;charset=utf-8" }), csv.name);
+        return form;
+      },
+    }),
+  );
+  return {
+    numberOfAll: result.numberOfAll,
+    numberOfCreated: result.numberOfCreated,
+    numberOfFailed: result.numberOfFailed,
+    numberOfSuccessful: result.numberOfSuccessful,
+    failed: result.failedCreationList.map((f) => ({
+      id: f.deviceId ?? "",
+      reason: f.failureReason,
+      ...(f.line !== undefined ? { line: f.line } : {}),
+    })),
+  };
+}
