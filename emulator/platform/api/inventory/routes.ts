@@ -189,11 +189,12 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
       withDeviceUser: parseBool(rc.query, "withDeviceUser", "inventory"),
     };
     const id = rc.params.id!;
-    const { deleted, neighbours } = ctx.db.transaction(() => {
+    const { deleted, neighbours, operations } = ctx.db.transaction(() => {
       const row = svc.accessible(rc.principal, id);
       const deleted = svc.deletionSet(row, flags);
-      return { deleted, neighbours: svc.deleteInTx(deleted, flags.withDeviceUser) };
+      return { deleted, ...svc.deleteInTx(deleted, flags.withDeviceUser) };
     })();
+    svc.publishOperationsDeleted(operations);
     svc.publishDeleted(deleted);
     svc.publishUpdated(neighbours, rc.baseUrl);
     return { status: 204 };

@@ -5,7 +5,13 @@ import { isId } from "../../store/hierarchy.js";
 import { externalIdStore, externalIdTaken, validateExternalId, type ExternalIdStore } from "../identity.js";
 import { mergeFragments, type MoInput } from "./input.js";
 import { defaultRender, renderMany, type Json } from "./serialize.js";
-import { CHILD_KINDS, inventoryStore, type InventoryStore, type MoRow } from "./store.js";
+import {
+  CHILD_KINDS,
+  inventoryStore,
+  type InventoryStore,
+  type MoRow,
+  type RemovedOperation,
+} from "./store.js";
 
 export const moNotFound = (id: string) =>
   notFound("inventory", `Finding device data from database failed : No managedObject for id '${id}'!`);
@@ -110,17 +116,20 @@ export class InventoryService {
   }
 
   /** Deletes the set; returns the objects that stay but lost a reference (their representation changed). */
-  deleteInTx(ids: number[], withDeviceUser: boolean): number[] {
+  deleteInTx(
+    ids: number[],
+    withDeviceUser: boolean,
+  ): { neighbours: number[]; operations: RemovedOperation[] } {
     const neighbours = this.store.survivingNeighbours(ids);
     const owners = withDeviceUser ? this.store.deviceOwners(ids) : [];
-    this.store.deleteMany(ids);
+    const operations = this.store.deleteMany(ids);
     for (const owner of owners) {
       // Only generated device users go with their device, never an admin who happens to own one.
       if (!owner.startsWith("device_")) continue;
       if (this.ctx.users.find(this.ctx.config.tenant, owner)?.kind === "device")
         this.ctx.users.delete(this.ctx.config.tenant, owner);
     }
-    return neighbours;
+    return { neighbours, operations };
   }
 
   render(rows: readonly MoRow[], baseUrl: string): Json[] {
@@ -140,6 +149,18 @@ export class InventoryService {
     const unique = [...new Set(ids)];
     for (const d of this.render(this.store.getMany(unique), baseUrl))
       this.ctx.events.publish({ api: "managedobjects", action: "UPDATE", id: d.id as string, data: d });
+  }
+
+  /** The operations that went with deleted devices disappear from operation channels too. */
+  publishOperationsDeleted(operations: readonly RemovedOperation[]): void {
+    for (const o of operations)
+      this.ctx.events.publish({
+        api: "operations",
+        action: "DELETE",
+        id: o.id,
+        deviceId: o.deviceId,
+        agentId: o.agentId,
+      });
   }
 
   publishDeleted(ids: Iterable<number>): void {

@@ -63,7 +63,9 @@ export class InventoryStore {
       addFragment: p("INSERT OR IGNORE INTO mo_fragments (fragment, mo_id) VALUES (?, ?)"),
       removeFragment: p("DELETE FROM mo_fragments WHERE fragment = ? AND mo_id = ?"),
       deleteMany: p("DELETE FROM managed_objects WHERE id IN (SELECT value FROM json_each(?))"),
-      deleteOperations: p("DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?))"),
+      deleteOperations: p(
+        "DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) RETURNING id, device_id, agent_id",
+      ),
       hasFragment: p("SELECT 1 FROM mo_fragments WHERE fragment = ? AND mo_id = ?"),
       link: p(
         "INSERT INTO mo_refs (parent_id, kind, child_id, seq) VALUES (@parent, @kind, @child, " +
@@ -163,10 +165,20 @@ export class InventoryStore {
   }
 
   /** Deletes the objects; references, fragments and external ids go with them (foreign keys), and their operations. */
-  deleteMany(ids: readonly number[]): void {
+  /** Deletes the objects and their operations; returns the operations removed (their DELETE events are owed). */
+  deleteMany(ids: readonly number[]): RemovedOperation[] {
     const p = idsParam(ids);
-    this.s.deleteOperations!.run(p);
+    const ops = this.s.deleteOperations!.all(p) as {
+      id: number;
+      device_id: number;
+      agent_id: number | null;
+    }[];
     this.s.deleteMany!.run(p);
+    return ops.map((o) => ({
+      id: String(o.id),
+      deviceId: String(o.device_id),
+      agentId: o.agent_id === null ? undefined : String(o.agent_id),
+    }));
   }
 
   link(parent: number, kind: ChildKind, child: number): void {
@@ -225,4 +237,10 @@ export function inventoryStore(db: Db): InventoryStore {
   let s = stores.get(db);
   if (!s) stores.set(db, (s = new InventoryStore(db)));
   return s;
+}
+
+export interface RemovedOperation {
+  id: string;
+  deviceId: string;
+  agentId: string | undefined;
 }
