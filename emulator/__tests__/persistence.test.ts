@@ -8,6 +8,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "emu-persist-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const json = { "content-type": "application/json", accept: "application/json" };
+// Response bodies as the tests read them: loosely typed JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
 
 describe("persistence across a restart on the same data directory", () => {
   it("keeps objects, identities, references, requests, operations, users and tokens", async () => {
@@ -91,20 +94,20 @@ describe("persistence across a restart on the same data directory", () => {
     try {
       const get = async (path: string, auth?: string) => {
         const res = await second.request(path, { headers: { accept: "application/json" }, auth });
-        return { status: res.status, body: (await res.json()) as Record<string, any> };
+        return { status: res.status, body: (await res.json()) as Body };
       };
       const mo = await get(`/inventory/managedObjects/${agent.id as string}`, deviceAuth);
       expect(mo.status).toBe(200);
       expect(mo.body.name).toBe("Agent");
       expect(mo.body.owner).toBe(creds.username);
-      expect(mo.body.childDevices.references.map((r: any) => r.managedObject.id)).toEqual([child.id]);
+      expect(mo.body.childDevices.references.map((r: { managedObject: { id: string } }) => r.managedObject.id)).toEqual([child.id]);
       const ext = await get("/identity/externalIds/c8y_Serial/persist-1", deviceAuth);
       expect(ext.body.managedObject.id).toBe(agent.id);
       const ops = await get(
         `/devicecontrol/operations?agentId=${agent.id as string}&status=PENDING`,
         deviceAuth,
       );
-      expect(ops.body.operations.map((o: any) => o.id)).toEqual([op.id]);
+      expect(ops.body.operations.map((o: { id: string }) => o.id)).toEqual([op.id]);
       const req = await get("/devicecontrol/newDeviceRequests/persist-2");
       expect(req.body.status).toBe("WAITING_FOR_CONNECTION");
       expect((await get("/user/currentUser", live)).status).toBe(200);

@@ -50,20 +50,36 @@ export async function sealSession(data: SessionData): Promise<string> {
 
 const SEAL_FORMAT = /^Fe26\.2\*[\w*-]+~2$/;
 
+/**
+ * Unsealed sessions by their exact seal: every BFF request carries the cookie, and unsealing (PBKDF2 + AES + HMAC)
+ * was the largest single cost of a cheap request. Only seals that verified are kept; expiry and platform are still
+ * checked on every read, and the map is bounded.
+ */
+const unsealed = new Map<string, SessionData>();
+const UNSEALED_MAX = 1000;
+
 export async function unsealSession(seal: string): Promise<SessionRead> {
   if (!seal) return { state: "none" };
   // iron-session reads the version suffix leniently ("~2x" counts as 2); only our own format is taken.
   if (!SEAL_FORMAT.test(seal)) return { state: "invalid" };
-  let raw: unknown;
-  try {
-    raw = await unsealData<unknown>(seal, { password: sessionPassword() });
-  } catch {
+  let data = unsealed.get(seal);
+  if (!data) {
+    let raw: unknown;
+    try {
+      raw = await unsealData<unknown>(seal, { password: sessionPassword() });
+    } catch {
+      return { state: "invalid" };
+    }
+    const parsed = sessionDataSchema.safeParse(raw);
+    if (!parsed.success) return { state: "invalid" };
+    data = parsed.data;
+    if (unsealed.size >= UNSEALED_MAX) unsealed.delete(unsealed.keys().next().value!);
+    unsealed.set(seal, data);
+  }
+  if (data.expiresAt <= Date.now() || data.platformUrl !== platformBaseUrl()) {
+    unsealed.delete(seal);
     return { state: "invalid" };
   }
-  const parsed = sessionDataSchema.safeParse(raw);
-  if (!parsed.success) return { state: "invalid" };
-  const data = parsed.data;
-  if (data.expiresAt <= Date.now() || data.platformUrl !== platformBaseUrl()) return { state: "invalid" };
   return { state: "valid", data };
 }
 
