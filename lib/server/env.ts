@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SESSION_COOKIE_NAMES } from "@/lib/schemas/session";
 
 /**
@@ -92,7 +92,10 @@ export function sessionPassword(): string {
       "SESSION_PASSWORD is not set: in production set SESSION_PASSWORD (at least 32 characters) or DATA_DIR " +
         "(a directory where a generated one is kept).",
     );
-  const file = join(resolve(dataDir || ".data"), "session-password");
+  // Resolved against the working directory at run time, like any relative path the operator passes. The hint
+  // stops Turbopack from reading this as "any file of the project may be opened" and tracing the whole tree
+  // into the server output (the file lives outside the build and is never bundled).
+  const file = join(resolve(/* turbopackIgnore: true */ dataDir || ".data"), "session-password");
   if (cachedGenerated?.file === file) return cachedGenerated.password;
   let password: string;
   try {
@@ -102,7 +105,7 @@ export function sessionPassword(): string {
   }
   if (password.length < 32) {
     password = randomBytes(32).toString("base64url");
-    mkdirSync(resolve(file, ".."), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // `wx` would refuse an existing short file; a short or empty file is replaced on purpose.
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
