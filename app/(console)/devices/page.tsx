@@ -1,41 +1,44 @@
-import { Cpu } from "lucide-react";
+import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Suspense } from "react";
+import { TREE_PAGE_SIZE, deviceTreeQueries } from "@/lib/queries/device-tree";
+import { listRoots } from "@/lib/server/services/device-tree";
+import { getSessionData } from "@/lib/server/session";
+import { createPlatformClient } from "@/lib/server/upstream/client";
 import { PageHeader } from "@/components/shell/page-header";
-import { buttonClasses } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
+import { DeviceTreeView } from "@/components/devices/device-tree-view";
 
 export const metadata: Metadata = { title: "Devices" };
 
-/** Placeholder until the device inventory arrives: says what will be here and where to go meanwhile. */
-export default async function DevicesPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * The device hierarchy. The first page of roots is read on the server with the same query options the browser
+ * uses (style.md rule 8); everything below loads in the browser as the operator opens and scrolls. A failed
+ * prefetch is not fatal: the browser then asks itself and shows its own error state.
+ */
+export default async function DevicesPage({ searchParams }: { searchParams: SearchParams }) {
   const { search } = await searchParams;
-  const term = typeof search === "string" ? search : undefined;
+  const queryClient = new QueryClient();
+  const session = await getSessionData();
+  if (session) {
+    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
+    await queryClient.prefetchInfiniteQuery({
+      ...deviceTreeQueries.roots(),
+      queryFn: () => listRoots(platform, { pageSize: TREE_PAGE_SIZE }),
+    });
+  }
   return (
     <>
       <PageHeader
         title="Devices"
-        description="The devices in the inventory, their hierarchy and their fragments."
+        description="Groups, gateways and their devices. Open a node to load its children; find any device by name, id or serial number."
       />
-      <Card>
-        <EmptyState
-          icon={<Cpu className="size-6" />}
-          title={term ? `Device search for “${term}” is coming` : "The device list is coming"}
-          action={
-            <Link href="/registrations" className={buttonClasses()}>
-              Go to device registration
-            </Link>
-          }
-        >
-          This page will list every device with its children and let you edit fragments. Until then, register
-          and accept devices on the registration page.
-        </EmptyState>
-      </Card>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <Suspense>
+          <DeviceTreeView initialSearch={typeof search === "string" ? search : ""} />
+        </Suspense>
+      </HydrationBoundary>
     </>
   );
 }

@@ -1,35 +1,35 @@
-import { Cpu } from "lucide-react";
+import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
-import { PageHeader } from "@/components/shell/page-header";
-import { buttonClasses } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { DeviceView } from "@/components/device/device-view";
+import { deviceQueries } from "@/lib/queries/device";
+import { managedObjectIdSchema } from "@/lib/schemas/device";
+import { getSessionData } from "@/lib/server/session";
+import { getDevice } from "@/lib/server/services/device";
+import { createPlatformClient } from "@/lib/server/upstream/client";
 
 export const metadata: Metadata = { title: "Device" };
 
-/** Placeholder for one device's page (the link target of accepted registrations). */
+/**
+ * The device is read on the server with the same query options the browser uses (style.md rule 8), calling the
+ * service directly. A failure is not fatal here: the browser then loads it itself and shows its own error state.
+ */
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  if (!managedObjectIdSchema.safeParse(id).success) notFound();
+  const queryClient = new QueryClient();
+  const session = await getSessionData();
+  if (session) {
+    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
+    await queryClient.prefetchQuery({ ...deviceQueries.detail(id), queryFn: () => getDevice(platform, id) });
+  }
   return (
-    <>
-      <PageHeader
-        title={`Device ${id}`}
-        description="Details, child devices, fragments and operations of one device."
-      />
-      <Card>
-        <EmptyState
-          icon={<Cpu className="size-6" />}
-          title="The device page is coming"
-          action={
-            <Link href="/devices" className={buttonClasses()}>
-              Back to devices
-            </Link>
-          }
-        >
-          Here you will see managed object {id} with its hierarchy and fragments, and send it operations.
-        </EmptyState>
-      </Card>
-    </>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      {/* The tab lives in the address; reading it needs a Suspense boundary. */}
+      <Suspense>
+        <DeviceView id={id} />
+      </Suspense>
+    </HydrationBoundary>
   );
 }

@@ -1,0 +1,291 @@
+import { expect, test, type Page } from "@playwright/test";
+import { join } from "node:path";
+
+/**
+ * The device page against the real stack (emulator process + console build): editing fragments with a form and
+ * as JSON, the diff before saving, a concurrent change detected before overwriting, identity, linking and
+ * unlinking a child, deleting, and an axe check. Data is seeded through the emulator's REST API per test.
+ */
+
+const run = Date.now().toString(36);
+const emulator = () => process.env.E2E_EMULATOR_URL!;
+const adminAuth = () =>
+  `Basic ${Buffer.from(`${process.env.E2E_TENANT}/admin:${process.env.E2E_ADMIN_PASSWORD}`).toString("base64")}`;
+
+type Json = Record<string, unknown>;
+
+async function rest(path: string, init: { method?: string; body?: unknown } = {}): Promise<Json | undefined> {
+  const res = await fetch(`${emulator()}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: {
+      authorization: adminAuth(),
+      accept: "application/json",
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.status === 204 ? undefined : ((await res.json()) as Json);
+}
+
+const create = async (body: Json) => String((await rest("/inventory/managedObjects", { body }))!.id);
+const stored = async (id: string) => (await rest(`/inventory/managedObjects/${id}`))!;
+const childIds = async (id: string) =>
+  (
+    (await rest(`/inventory/managedObjects/${id}/childDevices?pageSize=100`))!.references as {
+      managedObject: { id: string };
+    }[]
+  ).map((r) => r.managedObject.id);
+
+/** The fragments the seed's agent would create (startup phase, step 2). */
+const seedDevice = (name: string, extra: Json = {}) =>
+  create({
+    name,
+    type: "c8y_Linux",
+    c8y_IsDevice: {},
+    com_cumulocity_model_Agent: {},
+    c8y_SupportedOperations: ["c8y_Restart", "c8y_Configuration"],
+    c8y_Hardware: { model: "RaspPi BCM2708", revision: "000e", serialNumber: `${run}-0001` },
+    c8y_Firmware: { name: "raspberrypi-bootloader", version: "1.20130207-1" },
+    c8y_Software: {
+      "pi-driver": "pi-driver-3.4.5.jar",
+      "pi4j-gpio-extension": "pi4j-gpio-extension-0.0.5.jar",
+    },
+    c8y_SoftwareList: [{ name: "pi-driver", version: "3.4.5", url: "" }],
+    c8y_Configuration: { config: "c8y.log.eventLevel=INFO\n" },
+    c8y_Mobile: { imei: "861145013087177", iccid: "89490200000876620613", cellId: "4904-A496" },
+    acme_Custom: { threshold: 10, tags: ["a"] },
+    ...extra,
+  });
+
+async function signIn(page: Page, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Tenant").fill(process.env.E2E_TENANT!);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(process.env.E2E_ADMIN_PASSWORD!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === new URL(next, "http://x").pathname);
+}
+
+const fragment = (page: Page, name: string) => page.locator(`li[data-fragment="${name}"]`);
+const editor = (page: Page, name: string) => page.getByRole("form", { name: `Edit ${name}` });
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: join(process.cwd(), "node_modules", "axe-core", "axe.min.js") });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run()).violations as { id: string; impact: string; nodes: { html: string }[] }[];
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
+}
+
+test("edit one fragment with the form and another as JSON, remove one, rename, review the diff and save", async ({
+  page,
+}) => {
+  const id = await seedDevice(`E2E Edit ${run}`);
+  const before = await stored(id);
+  await signIn(page, `/devices/${id}`);
+
+  // Overview: readable cards, both software forms.
+  await expect(page.getByRole("heading", { level: 1, name: `E2E Edit ${run}` })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Hardware" })).toContainText("RaspPi BCM2708");
+  await expect(page.getByRole("region", { name: "Software (map form)" })).toContainText(
+    "pi-driver-3.4.5.jar",
+  );
+  await expect(page.getByRole("region", { name: "Supported operations" })).toContainText("c8y_Configuration");
+  expect(await axeViolations(page)).toEqual([]);
+
+  await page.getByRole("tab", { name: /^Fragments/ }).click();
+  await expect(page).toHaveURL(/tab=fragments/);
+
+  // A known fragment with its form.
+  await page.getByRole("button", { name: "Edit c8y_Hardware" }).click();
+  await editor(page, "c8y_Hardware").getByLabel("Model").fill("RaspPi 4 Model B");
+  await editor(page, "c8y_Hardware").getByLabel("Revision").fill("");
+  await editor(page, "c8y_Hardware").getByRole("button", { name: "Apply" }).click();
+  await expect(fragment(page, "c8y_Hardware")).toContainText("changed, unsaved");
+
+  // Any fragment as JSON: a syntax error is shown inline with its position; nothing can be applied.
+  await page.getByRole("button", { name: "Edit acme_Custom" }).click();
+  const json = editor(page, "acme_Custom").getByLabel("acme_Custom as JSON");
+  await json.fill('{\n  "threshold": 12,\n  "tags": ["a", "b"],\n}');
+  await expect(editor(page, "acme_Custom").getByRole("alert")).toHaveText(
+    "Line 4, column 1: Trailing comma before }",
+  );
+  await expect(editor(page, "acme_Custom").getByRole("button", { name: "Apply" })).toBeDisabled();
+  expect(await axeViolations(page)).toEqual([]);
+  await json.fill('{\n  "threshold": 12,\n  "tags": ["a", "b"]\n}');
+  await editor(page, "acme_Custom").getByRole("button", { name: "Apply" }).click();
+
+  // Remove a fragment, and rename the device (the operator's name is the one that counts).
+  await page.getByRole("button", { name: "Remove c8y_Software", exact: true }).click();
+  await expect(fragment(page, "c8y_Software")).toContainText("Removed from the device when you save");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByLabel("Device name").fill(`E2E Pump room ${run}`);
+  await page.getByRole("form", { name: "Rename device" }).getByRole("button", { name: "Apply" }).click();
+
+  const bar = page.getByRole("region", { name: "Unsaved changes" });
+  await expect(bar).toContainText("4 unsaved changes");
+  await bar.getByRole("button", { name: "Review and save…" }).click();
+
+  // The diff says exactly what will change.
+  const dialog = page.getByRole("dialog", { name: "Save 4 changes?" });
+  const diff = dialog.getByRole("list", { name: "Changes to save" });
+  await expect(diff.locator('[data-fragment="c8y_Hardware"]')).toContainText("Changed");
+  await expect(diff.locator('[data-fragment="c8y_Hardware"]')).toContainText(
+    'model "RaspPi BCM2708" → becomes "RaspPi 4 Model B"',
+  );
+  await expect(diff.locator('[data-fragment="c8y_Hardware"]')).toContainText('revision "000e"');
+  await expect(diff.locator('[data-fragment="acme_Custom"]')).toContainText("threshold 10 → becomes 12");
+  await expect(diff.locator('[data-fragment="acme_Custom"]')).toContainText('tags[1] "b"');
+  await expect(diff.locator('[data-fragment="c8y_Software"]')).toContainText("Removed");
+  await expect(diff.locator('[data-fragment="name"]')).toContainText(`"E2E Pump room ${run}"`);
+  await expect(diff.locator("[data-fragment]")).toHaveCount(4);
+  expect(await axeViolations(page)).toEqual([]);
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("heading", { level: 1, name: `E2E Pump room ${run}` })).toBeVisible();
+  await expect(bar).toBeHidden();
+
+  // The platform holds exactly that, and nothing else moved.
+  const after = await stored(id);
+  expect(after.name).toBe(`E2E Pump room ${run}`);
+  expect(after.c8y_Hardware).toEqual({ model: "RaspPi 4 Model B", serialNumber: `${run}-0001` });
+  expect(after.acme_Custom).toEqual({ threshold: 12, tags: ["a", "b"] });
+  expect(after).not.toHaveProperty("c8y_Software");
+  for (const key of [
+    "c8y_SupportedOperations",
+    "c8y_Firmware",
+    "c8y_SoftwareList",
+    "c8y_Configuration",
+    "c8y_Mobile",
+  ])
+    expect(after[key]).toEqual(before[key]);
+  expect(after.type).toBe("c8y_Linux");
+});
+
+test("a change made over REST meanwhile is detected before anything is overwritten", async ({ page }) => {
+  const id = await seedDevice(`E2E Conflict ${run}`);
+  await signIn(page, `/devices/${id}?tab=fragments`);
+
+  await page.getByRole("button", { name: "Edit c8y_Firmware" }).click();
+  await editor(page, "c8y_Firmware").getByLabel("Version").fill("2.0-operator");
+  await editor(page, "c8y_Firmware").getByRole("button", { name: "Apply" }).click();
+
+  // The agent reports a firmware and a configuration while the operator is editing.
+  await rest(`/inventory/managedObjects/${id}`, {
+    method: "PUT",
+    body: {
+      c8y_Firmware: { name: "raspberrypi-bootloader", version: "1.5-agent" },
+      c8y_Configuration: { config: "c8y.log.eventLevel=DEBUG\n" },
+    },
+  });
+
+  await page.getByRole("button", { name: "Review and save…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+  const dialog = page.getByRole("dialog", { name: "The device changed while you were editing" });
+  await expect(dialog).toBeVisible();
+  const theirs = dialog.getByRole("list", { name: "Changes made by someone else" });
+  await expect(theirs.locator('[data-fragment="c8y_Firmware"]')).toContainText("you change this too");
+  await expect(theirs.locator('[data-fragment="c8y_Firmware"]')).toContainText(
+    'version "1.20130207-1" → becomes "1.5-agent"',
+  );
+  await expect(theirs.locator('[data-fragment="c8y_Configuration"]')).toContainText("DEBUG");
+  await expect(dialog.getByRole("list", { name: "Your changes against the current version" })).toContainText(
+    'version "1.5-agent" → becomes "2.0-operator"',
+  );
+  // Nothing was written yet.
+  expect((await stored(id)).c8y_Firmware).toEqual({ name: "raspberrypi-bootloader", version: "1.5-agent" });
+  expect(await axeViolations(page)).toEqual([]);
+
+  await dialog.getByRole("button", { name: "Overwrite with my changes" }).click();
+  await expect(dialog).toBeHidden();
+  const after = await stored(id);
+  expect(after.c8y_Firmware).toEqual({ name: "raspberrypi-bootloader", version: "2.0-operator" });
+  // Only the operator's fragment was sent: the agent's other change stays.
+  expect(after.c8y_Configuration).toEqual({ config: "c8y.log.eventLevel=DEBUG\n" });
+});
+
+test("link an existing device as a child, then unlink it (it stays in the inventory)", async ({ page }) => {
+  const gateway = await seedDevice(`E2E Gateway ${run}`);
+  const sensor = await create({ name: `E2E Loose sensor ${run}`, c8y_IsDevice: {} });
+  await signIn(page, `/devices/${gateway}?tab=children`);
+
+  const devices = page.getByRole("region", { name: "Child devices" });
+  await expect(devices).toContainText("No child devices");
+  await devices.getByRole("button", { name: "Link existing…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Link an existing object as child device" });
+  await dialog.getByLabel("Name or id").fill(`loose sensor ${run}`);
+  await dialog.getByRole("button", { name: "Search" }).click();
+  await dialog.getByRole("button", { name: `Link E2E Loose sensor ${run}` }).click();
+  await expect(dialog).toBeHidden();
+  await expect(devices.getByRole("link", { name: `E2E Loose sensor ${run}` })).toBeVisible();
+  expect(await childIds(gateway)).toEqual([sensor]);
+  expect(await axeViolations(page)).toEqual([]);
+
+  await devices.getByRole("button", { name: `Unlink E2E Loose sensor ${run}` }).click();
+  const confirm = page.getByRole("alertdialog", {
+    name: `Unlink E2E Loose sensor ${run} from E2E Gateway ${run}?`,
+  });
+  await expect(confirm).toContainText("the object itself stays in the inventory");
+  await confirm.getByRole("button", { name: "Unlink" }).click();
+  await expect(devices).toContainText("No child devices");
+  expect(await childIds(gateway)).toEqual([]);
+  expect((await stored(sensor)).name).toBe(`E2E Loose sensor ${run}`);
+});
+
+test("identity: add an external id, and a duplicate names the device that holds it", async ({ page }) => {
+  const holder = await seedDevice(`E2E Holder ${run}`);
+  await rest(`/identity/globalIds/${holder}/externalIds`, {
+    body: { type: "c8y_Serial", externalId: `dup-${run}` },
+  });
+  const id = await seedDevice(`E2E Identity ${run}`);
+  await signIn(page, `/devices/${id}?tab=identity`);
+
+  await expect(page.getByText("No external ids")).toBeVisible();
+  await page.getByRole("textbox", { name: "External id", exact: true }).fill(`own-${run}`);
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByRole("cell", { name: `own-${run}`, exact: true })).toBeVisible();
+
+  await page.getByRole("textbox", { name: "External id", exact: true }).fill(`dup-${run}`);
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByText(`is already bound to device ${holder} “E2E Holder ${run}”`)).toBeVisible();
+  await expect(page.getByRole("link", { name: `Open device ${holder}` })).toHaveAttribute(
+    "href",
+    `/devices/${holder}?tab=identity`,
+  );
+  const ids = (await rest(`/identity/globalIds/${id}/externalIds`))!.externalIds as { externalId: string }[];
+  expect(ids.map((e) => e.externalId)).toEqual([`own-${run}`]);
+});
+
+test("delete a device: the confirmation says what is lost and offers the cascade options", async ({
+  page,
+}) => {
+  const id = await seedDevice(`E2E Doomed ${run}`);
+  const child = await create({ name: `E2E Doomed child ${run}`, c8y_IsDevice: {} });
+  await rest(`/inventory/managedObjects/${id}/childDevices`, { body: { managedObject: { id: child } } });
+  await rest(`/identity/globalIds/${id}/externalIds`, {
+    body: { type: "c8y_Serial", externalId: `doomed-${run}` },
+  });
+  await signIn(page, `/devices/${id}`);
+
+  await page.getByRole("button", { name: "Delete device…" }).click();
+  const dialog = page.getByRole("alertdialog", { name: `Delete device “E2E Doomed ${run}” (${id})?` });
+  await expect(dialog).toContainText("measurements, alarms, events, operations");
+  await expect(dialog).toContainText(`c8y_Serial doomed-${run}`);
+  await expect(dialog).toContainText("It has 1 child device and 0 child assets.");
+  expect(await axeViolations(page)).toEqual([]);
+  await dialog.getByLabel("Also delete its child devices and assets (cascade)").check();
+  await dialog.getByRole("button", { name: "Delete device" }).click();
+  await page.waitForURL((url) => url.pathname === "/devices");
+  const status = async (moId: string) =>
+    (
+      await fetch(`${emulator()}/inventory/managedObjects/${moId}`, {
+        headers: { authorization: adminAuth() },
+      })
+    ).status;
+  expect(await status(id)).toBe(404);
+  expect(await status(child)).toBe(404);
+});

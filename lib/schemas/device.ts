@@ -1,0 +1,190 @@
+import { z } from "zod";
+import { fragmentValueProblem, writableKeyProblem } from "@/lib/fragments/known";
+import { MAX_JSON_DEPTH } from "@/lib/fragments/json-text";
+
+/**
+ * Schemas of the device page's BFF: one managed object (read, update, delete), its external ids and its child
+ * references. Shared by the route handlers and the browser.
+ */
+
+/**
+ * A managed object id in a path or body. Ids are opaque strings (platform-api.md §0a); this only makes sure one
+ * travels safely as a single path segment.
+ */
+export const managedObjectIdSchema = z
+  .string()
+  .min(1, "Empty id")
+  .max(64, "Longer than 64 characters")
+  .regex(/^[A-Za-z0-9_-]+$/, "Not a managed object id");
+
+export const objectRefSchema = z.object({ id: z.string(), name: z.string().nullable() });
+export type ObjectRef = z.infer<typeof objectRefSchema>;
+
+export const deviceDtoSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  owner: z.string().nullable(),
+  creationTime: z.string().nullable(),
+  /** The version the operator edits against: an update names it and is refused if the object moved on. */
+  lastUpdated: z.string(),
+  isDevice: z.boolean(),
+  isAgent: z.boolean(),
+  isGroup: z.boolean(),
+  /** Direct parents: the device this one is a child of, and the groups (assets) it belongs to. */
+  deviceParents: z.array(objectRefSchema),
+  assetParents: z.array(objectRefSchema),
+  childCounts: z.object({ devices: z.number().int(), assets: z.number().int(), additions: z.number().int() }),
+  /** Every fragment (top-level key other than the base fields and reference collections), as stored. */
+  fragments: z.record(z.string(), z.json()),
+});
+export type DeviceDto = z.infer<typeof deviceDtoSchema>;
+
+function depth(value: unknown): number {
+  // Iterative: a hostile body must not overflow the stack of the check.
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    max = Math.max(max, d);
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+const MAX_CHANGES = 100;
+
+/**
+ * `changes`: top-level key → new value, `null` removes the fragment (platform-api.md §4.6). `name` and `type` are
+ * the object's fields; everything else is a fragment. Read-only and platform-computed keys are refused, and known
+ * fragments must keep their shape.
+ */
+export const deviceChangesSchema = z.record(z.string(), z.json()).superRefine((changes, ctx) => {
+  const keys = Object.keys(changes);
+  if (keys.length === 0) ctx.addIssue({ code: "custom", message: "Nothing to change" });
+  if (keys.length > MAX_CHANGES)
+    ctx.addIssue({ code: "custom", message: `At most ${MAX_CHANGES} changes at once` });
+  for (const key of keys) {
+    const value = changes[key];
+    const keyProblem = writableKeyProblem(key);
+    if (keyProblem) {
+      ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+      continue;
+    }
+    if (key === "name") {
+      if (typeof value !== "string" || value.trim() === "" || value.length > 254)
+        ctx.addIssue({ code: "custom", path: [key], message: "The name must be 1 to 254 characters" });
+      continue;
+    }
+    if (key === "type") {
+      if (value !== null && (typeof value !== "string" || value.length > 254))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "The type must be text of at most 254 characters",
+        });
+      continue;
+    }
+    if (depth(value) > MAX_JSON_DEPTH)
+      ctx.addIssue({ code: "custom", path: [key], message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
+    const problem = fragmentValueProblem(key, value);
+    if (problem)
+      ctx.addIssue({
+        code: "custom",
+        path: [key, ...(problem.path ? [problem.path] : [])],
+        message: problem.message,
+      });
+  }
+});
+
+export const deviceUpdateRequestSchema = z.object({
+  /** `lastUpdated` of the object the changes were made against. */
+  expectedLastUpdated: z.string().min(1).max(64),
+  changes: deviceChangesSchema,
+  /** Write even though the object changed since it was loaded (the operator saw the difference). */
+  force: z.boolean().optional(),
+});
+export type DeviceUpdateRequest = z.infer<typeof deviceUpdateRequestSchema>;
+
+/** What DELETE /api/devices/[id] takes (platform-api.md §4.7). */
+export const deleteDeviceQuerySchema = z.object({
+  cascade: z.stringbool().optional(),
+  forceCascade: z.stringbool().optional(),
+  withDeviceUser: z.stringbool().optional(),
+});
+export type DeleteDeviceOptions = z.infer<typeof deleteDeviceQuerySchema>;
+
+// ----- identity ------------------------------------------------------------------------------------------------
+
+const noControl = /^[^\u0000-\u001f\u007f]+$/;
+
+export const externalIdInputSchema = z.object({
+  type: z.string().trim().min(1, "Enter a type").max(200).regex(noControl, "Contains control characters"),
+  externalId: z
+    .string()
+    .trim()
+    .min(1, "Enter the external id")
+    .max(1000)
+    .regex(noControl, "Contains control characters"),
+});
+export type ExternalIdInput = z.infer<typeof externalIdInputSchema>;
+
+export const externalIdDtoSchema = z.object({ type: z.string(), externalId: z.string() });
+export type ExternalIdDto = z.infer<typeof externalIdDtoSchema>;
+export const externalIdListDtoSchema = z.object({ items: z.array(externalIdDtoSchema) });
+export type ExternalIdListDto = z.infer<typeof externalIdListDtoSchema>;
+
+// ----- children ------------------------------------------------------------------------------------------------
+
+/** childDevices = device topology (operations route through the agent), childAssets = grouping. */
+export const childKindSchema = z.enum(["devices", "assets"]);
+export type ChildKind = z.infer<typeof childKindSchema>;
+
+export const objectSummarySchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  isDevice: z.boolean(),
+  isAgent: z.boolean(),
+  isGroup: z.boolean(),
+  owner: z.string().nullable(),
+});
+export type ObjectSummary = z.infer<typeof objectSummarySchema>;
+
+export const CHILD_PAGE_SIZES = [10, 25, 50] as const;
+
+export const childListQuerySchema = z.object({
+  kind: childKindSchema.default("devices"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(10),
+});
+export type ChildListQuery = z.infer<typeof childListQuerySchema>;
+
+export const childListDtoSchema = z.object({
+  kind: childKindSchema,
+  items: z.array(objectSummarySchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** null when the platform did not count (restricted users may see no totals). */
+  total: z.number().int().nullable(),
+  hasNext: z.boolean(),
+});
+export type ChildListDto = z.infer<typeof childListDtoSchema>;
+
+export const linkChildRequestSchema = z.object({ kind: childKindSchema, childId: managedObjectIdSchema });
+export type LinkChildRequest = z.infer<typeof linkChildRequestSchema>;
+export const linkChildResultSchema = z.object({
+  kind: childKindSchema,
+  childId: z.string(),
+  /** It was a child already; nothing changed (treated as success, platform-api.md §0a). */
+  alreadyLinked: z.boolean(),
+});
+export type LinkChildResult = z.infer<typeof linkChildResultSchema>;
+
+export const unlinkChildQuerySchema = z.object({ kind: childKindSchema });
+
+export const candidateQuerySchema = z.object({ q: z.string().trim().min(1, "Enter a name or id").max(100) });
+export const candidateListDtoSchema = z.object({ items: z.array(objectSummarySchema) });
+export type CandidateListDto = z.infer<typeof candidateListDtoSchema>;
