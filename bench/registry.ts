@@ -1,8 +1,24 @@
 import type { Bench } from "./lib.js";
+import { accept1000Bench } from "./accept-1000.js";
+import { agents1000Bench } from "./agents-1000.js";
+import { bffOverheadBench } from "./bff-overhead.js";
+import { deviceTreeBench } from "./device-tree.js";
 import { inventoryListsBench } from "./inventory-lists.js";
+import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
 
 /** Every benchmark `npm run bench` knows, in the order they run. */
-export const benches: Bench[] = [restThroughputBench, inventoryListsBench, startupPhaseBench, realtimeLatencyBench];
+export const benches: Bench[] = [
+  restThroughputBench,
+  inventoryListsBench,
+  startupPhaseBench,
+  realtimeLatencyBench,
+  agents1000Bench,
+  deviceTreeBench,
+  bffOverheadBench,
+  accept1000Bench,
+  // Last: its CometD baseline client installs a global `window` in the runner's process.
+  liveEventsBench,
+];

@@ -100,7 +100,9 @@ describe("persistence across a restart on the same data directory", () => {
       expect(mo.status).toBe(200);
       expect(mo.body.name).toBe("Agent");
       expect(mo.body.owner).toBe(creds.username);
-      expect(mo.body.childDevices.references.map((r: { managedObject: { id: string } }) => r.managedObject.id)).toEqual([child.id]);
+      expect(
+        mo.body.childDevices.references.map((r: { managedObject: { id: string } }) => r.managedObject.id),
+      ).toEqual([child.id]);
       const ext = await get("/identity/externalIds/c8y_Serial/persist-1", deviceAuth);
       expect(ext.body.managedObject.id).toBe(agent.id);
       const ops = await get(

@@ -11,9 +11,12 @@ import {
   type RowResult,
 } from "@/lib/schemas/registrations";
 import { apiFetch } from "./api-client";
+import { liveAwareInterval } from "./live/status";
 
 /** How often the list asks again while it is on screen: a knocking device shows up within a few seconds. */
 export const REGISTRATIONS_POLL_MS = 3000;
+/** While `registration.changed` events flow (docs/live-updates.md) polling is only a slow safety net. */
+export const REGISTRATIONS_LIVE_POLL_MS = 60_000;
 export const REGISTRATION_PAGE_SIZES = [25, 50, 100] as const;
 /** Page size for reading whole lists (known ids, all pending): the BFF's maximum. */
 const SWEEP_PAGE_SIZE = 500;
@@ -103,7 +106,7 @@ export const registrationQueries = {
     queryOptions({
       queryKey: registrationKeys.list(query),
       queryFn: ({ signal }) => fetchRegistrationList(query, signal),
-      refetchInterval: REGISTRATIONS_POLL_MS,
+      refetchInterval: liveAwareInterval("registrations", REGISTRATIONS_POLL_MS, REGISTRATIONS_LIVE_POLL_MS),
       // A server-prefetched page is fresh; don't fetch it again the moment the browser takes over.
       staleTime: REGISTRATIONS_POLL_MS - 1000,
       // Keep the old page on screen while the next filter/page loads, instead of flashing skeletons.

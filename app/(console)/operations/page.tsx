@@ -1,25 +1,43 @@
-import { Network } from "lucide-react";
+import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { getSessionData } from "@/lib/server/session";
+import { listOperations } from "@/lib/server/services/operations";
+import { createPlatformClient } from "@/lib/server/upstream/client";
+import { operationQueries, parseOperationSearch } from "@/lib/queries/operations";
 import { PageHeader } from "@/components/shell/page-header";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
+import { OperationsView } from "@/components/operations/operations-view";
 
 export const metadata: Metadata = { title: "Operations" };
 
-/** Placeholder until operations arrive. */
-export default function OperationsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * The first page is read on the server with the same query options the browser uses (style.md rule 8). A
+ * failure here is not fatal: the browser then loads the list itself and shows its own error state.
+ */
+export default async function OperationsPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = parseOperationSearch(await searchParams);
+  const queryClient = new QueryClient();
+  const session = await getSessionData();
+  if (session) {
+    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
+    await queryClient.prefetchQuery({
+      ...operationQueries.list(query),
+      queryFn: () => listOperations(platform, session, query),
+    });
+  }
   return (
     <>
       <PageHeader
         title="Operations"
-        description="Commands sent to devices, and their progress from pending to done."
+        description="Commands sent to devices, newest first, updating live from pending to executing to successful or failed. Cancel what has not started, clear what is stuck, run failed ones again."
       />
-      <Card>
-        <EmptyState icon={<Network className="size-6" />} title="Operations are coming">
-          This page will list the operations sent to devices and update live as they move from pending to
-          executing to successful or failed.
-        </EmptyState>
-      </Card>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <Suspense>
+          <OperationsView />
+        </Suspense>
+      </HydrationBoundary>
     </>
   );
 }

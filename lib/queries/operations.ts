@@ -1,0 +1,370 @@
+import { keepPreviousData, queryOptions, type QueryClient } from "@tanstack/react-query";
+import type { LiveOperation } from "@/lib/schemas/events";
+import {
+  OPERATION_PAGE_SIZES,
+  OPERATION_STATUSES,
+  deviceOperationContextSchema,
+  isFinalStatus,
+  operationDetailDtoSchema,
+  operationDtoSchema,
+  operationListDtoSchema,
+  operationListQuerySchema,
+  operationTypeOf,
+  type CreateOperationInput,
+  type OperationDetailDto,
+  type OperationDto,
+  type OperationListDto,
+  type OperationListQuery,
+  type OperationStatus,
+  type StatusEntry,
+} from "@/lib/schemas/operations";
+import { apiFetch } from "./api-client";
+import { liveAwareInterval } from "./live/status";
+
+/**
+ * The browser's data layer for operations: URL state, query keys and options, mutations, and the live hook-in
+ * (`applyOperationEvent`) that the event stream's dispatcher calls for operation.created / operation.updated.
+ */
+
+/**
+ * Polling while live events for operations are not flowing (the stream is connecting, reconnecting or offline);
+ * while they flow, only a slow safety net. A detail that can still change is asked again sooner.
+ */
+export const OPERATIONS_POLL_MS = 15_000;
+export const OPERATION_DETAIL_POLL_MS = 5_000;
+export const OPERATIONS_LIVE_SAFETY_NET_MS = 120_000;
+const listInterval = liveAwareInterval("operations", OPERATIONS_POLL_MS, OPERATIONS_LIVE_SAFETY_NET_MS);
+const detailInterval = liveAwareInterval(
+  "operations",
+  OPERATION_DETAIL_POLL_MS,
+  OPERATIONS_LIVE_SAFETY_NET_MS,
+);
+const DEFAULT_PAGE_SIZE = 25;
+
+const enc = encodeURIComponent;
+
+// ----- URL state -----------------------------------------------------------------------------------------------
+
+type SearchInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function param(input: SearchInput, name: string): string | undefined {
+  const value = input instanceof URLSearchParams ? input.get(name) : input[name];
+  return (Array.isArray(value) ? value[0] : value) ?? undefined;
+}
+
+/**
+ * Filters as they live in the address bar (?status=&device=&type=&page=&pageSize=), read the same way by the
+ * server page and the browser. A bad value falls back to its default: URLs get edited and shared.
+ */
+export function parseOperationSearch(input: SearchInput): OperationListQuery {
+  const field = <K extends keyof OperationListQuery>(key: K, name: string = key) => {
+    const parsed = operationListQuerySchema.shape[key].safeParse(param(input, name) || undefined);
+    return parsed.success ? (parsed.data as OperationListQuery[K]) : undefined;
+  };
+  const pageSize = field("pageSize");
+  return {
+    status: field("status"),
+    deviceId: field("deviceId", "device"),
+    type: field("type"),
+    page: field("page") ?? 1,
+    pageSize:
+      pageSize && (OPERATION_PAGE_SIZES as readonly number[]).includes(pageSize)
+        ? pageSize
+        : DEFAULT_PAGE_SIZE,
+  };
+}
+
+/** The address-bar form, defaults left out. `omitDevice` for the device page, where the device is the page. */
+export function operationSearchString(query: OperationListQuery, options: { omitDevice?: boolean } = {}) {
+  const params = new URLSearchParams();
+  if (query.status) params.set("status", query.status);
+  if (query.deviceId && !options.omitDevice) params.set("device", query.deviceId);
+  if (query.type) params.set("type", query.type);
+  if (query.page !== 1) params.set("page", String(query.page));
+  if (query.pageSize !== DEFAULT_PAGE_SIZE) params.set("pageSize", String(query.pageSize));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+// ----- keys and queries ----------------------------------------------------------------------------------------
+
+/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+export const operationKeys = {
+  all: ["operations"] as const,
+  lists: () => [...operationKeys.all, "list"] as const,
+  list: (query: OperationListQuery) => [...operationKeys.lists(), query] as const,
+  details: () => [...operationKeys.all, "detail"] as const,
+  detail: (id: string) => [...operationKeys.details(), id] as const,
+  /** What can be sent to a device (supported operations, agent, current configuration). */
+  context: (deviceId: string) => [...operationKeys.all, "context", deviceId] as const,
+};
+
+function listPath(query: OperationListQuery): string {
+  const params = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
+  if (query.status) params.set("status", query.status);
+  if (query.deviceId) params.set("deviceId", query.deviceId);
+  if (query.type) params.set("type", query.type);
+  return `/api/operations?${params.toString()}`;
+}
+
+export async function fetchOperationList(query: OperationListQuery, signal?: AbortSignal) {
+  const list = await apiFetch(listPath(query), { schema: operationListDtoSchema, signal });
+  return { ...list, items: list.items.map(withObserved) };
+}
+
+export async function fetchOperation(id: string, signal?: AbortSignal): Promise<OperationDetailDto> {
+  const detail = await apiFetch(`/api/operations/${enc(id)}`, { schema: operationDetailDtoSchema, signal });
+  return { ...detail, operation: withObserved(detail.operation) };
+}
+
+export const operationQueries = {
+  list: (query: OperationListQuery) =>
+    queryOptions({
+      queryKey: operationKeys.list(query),
+      queryFn: ({ signal }) => fetchOperationList(query, signal),
+      refetchInterval: listInterval,
+      staleTime: 5_000,
+      // Keep the old page on screen while the next filter/page loads, instead of flashing skeletons.
+      placeholderData: keepPreviousData,
+    }),
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: operationKeys.detail(id),
+      queryFn: ({ signal }) => fetchOperation(id, signal),
+      refetchInterval: (q) => {
+        const status = q.state.data?.operation.status;
+        return status && isFinalStatus(status) ? false : detailInterval();
+      },
+      staleTime: 5_000,
+    }),
+  context: (deviceId: string) =>
+    queryOptions({
+      queryKey: operationKeys.context(deviceId),
+      queryFn: ({ signal }) =>
+        apiFetch(`/api/devices/${enc(deviceId)}/operations/context`, {
+          schema: deviceOperationContextSchema,
+          signal,
+        }),
+      // The dialogs prefill from the device's current state: ask again whenever one opens.
+      staleTime: 0,
+    }),
+};
+
+// ----- mutations (callers invalidate or patch) -----------------------------------------------------------------
+
+export function sendOperation(deviceId: string, input: CreateOperationInput): Promise<OperationDto> {
+  return apiFetch(`/api/devices/${enc(deviceId)}/operations`, {
+    method: "POST",
+    body: input,
+    schema: operationDtoSchema,
+  });
+}
+
+export function cancelOperation(id: string, reason?: string): Promise<OperationDto> {
+  return apiFetch(`/api/operations/${enc(id)}/cancel`, {
+    method: "POST",
+    body: reason ? { reason } : {},
+    schema: operationDtoSchema,
+  });
+}
+
+export function failOperation(id: string, reason: string): Promise<OperationDto> {
+  return apiFetch(`/api/operations/${enc(id)}/fail`, {
+    method: "POST",
+    body: { reason },
+    schema: operationDtoSchema,
+  });
+}
+
+export function rerunOperation(id: string): Promise<OperationDto> {
+  return apiFetch(`/api/operations/${enc(id)}/rerun`, { method: "POST", schema: operationDtoSchema });
+}
+
+// ----- history merging -----------------------------------------------------------------------------------------
+
+const rank = (s: OperationStatus) => OPERATION_STATUSES.indexOf(s);
+
+/** Live sightings of this tab (id → entries), kept so a refetch does not lose a more exact time. */
+const observed = new Map<string, StatusEntry[]>();
+const OBSERVED_LIMIT = 5000;
+
+function remember(id: string, entry: StatusEntry) {
+  const list = observed.get(id) ?? [];
+  if (list.some((e) => e.status === entry.status)) return;
+  observed.delete(id);
+  observed.set(id, [...list, entry]);
+  if (observed.size > OBSERVED_LIMIT) {
+    const oldest = observed.keys().next().value;
+    if (oldest !== undefined) observed.delete(oldest);
+  }
+}
+
+/** Per status the better of two entries: an exact one over a guess, else the earlier. */
+function better(a: StatusEntry, b: StatusEntry): StatusEntry {
+  if (a.exact !== b.exact) return a.exact ? a : b;
+  return Date.parse(b.at) < Date.parse(a.at) ? b : a;
+}
+
+export function mergeHistory(a: readonly StatusEntry[], b: readonly StatusEntry[]): StatusEntry[] {
+  const by = new Map<OperationStatus, StatusEntry>();
+  for (const e of [...a, ...b]) {
+    const had = by.get(e.status);
+    by.set(e.status, had ? better(had, e) : e);
+  }
+  return [...by.values()].sort((x, y) => rank(x.status) - rank(y.status));
+}
+
+function withObserved(op: OperationDto): OperationDto {
+  const seen = observed.get(op.id);
+  // Only statuses the server also knows were reached: a sighting never runs ahead of the data.
+  const usable = seen?.filter((e) => rank(e.status) <= rank(op.status));
+  return usable?.length ? { ...op, history: mergeHistory(op.history, usable) } : op;
+}
+
+// ----- live events ---------------------------------------------------------------------------------------------
+
+/**
+ * The cached DTO brought up to what a live event says; null when the event is older than the cache. `entered` is
+ * the history entry for the event's status when the event is the change into it.
+ */
+export function patchOperation(
+  cached: OperationDto,
+  live: LiveOperation,
+  entered: StatusEntry | null,
+): OperationDto | null {
+  if (rank(live.status) < rank(cached.status)) return null;
+  const fragments = live.fragments as OperationDto["fragments"];
+  const cmd = fragments.c8y_Command;
+  const command =
+    typeof cmd === "object" && cmd !== null && !Array.isArray(cmd) && typeof cmd.text === "string"
+      ? { text: cmd.text, result: typeof cmd.result === "string" ? cmd.result : null }
+      : null;
+  const history =
+    live.status === cached.status || !entered ? cached.history : mergeHistory(cached.history, [entered]);
+  return {
+    ...cached,
+    status: live.status,
+    deviceName: live.deviceName ?? cached.deviceName,
+    description: live.description,
+    failureReason: live.failureReason,
+    fragments,
+    type: operationTypeOf(fragments),
+    command,
+    history,
+  };
+}
+
+function matches(
+  query: OperationListQuery,
+  op: { deviceId: string; status: OperationStatus },
+  type: string | null,
+) {
+  return (
+    (!query.deviceId || query.deviceId === op.deviceId) &&
+    (!query.status || query.status === op.status) &&
+    (!query.type || query.type === type)
+  );
+}
+
+/** The furthest status this tab has seen for an operation, from any cached copy or earlier event. */
+function knownStatus(queryClient: QueryClient, id: string): OperationStatus | undefined {
+  const statuses: OperationStatus[] = [];
+  const detail = queryClient.getQueryData<OperationDetailDto>(operationKeys.detail(id));
+  if (detail) statuses.push(detail.operation.status);
+  for (const [, data] of queryClient.getQueriesData<OperationListDto>({ queryKey: operationKeys.lists() })) {
+    const found = data?.items.find((o) => o.id === id);
+    if (found) statuses.push(found.status);
+  }
+  for (const e of observed.get(id) ?? []) statuses.push(e.status);
+  return statuses.sort((a, b) => rank(b) - rank(a))[0];
+}
+
+/**
+ * What the live layer calls for `operation.created` and `operation.updated` (style.md rule 10: events patch or
+ * invalidate the cache, never a second store). A cached copy is patched in place (status, reason, result, and the
+ * time this tab saw the change); a list the operation now enters or leaves is refetched, so order, paging and
+ * totals stay the server's.
+ *
+ * An event is the moment of a change when this tab knew the operation in an earlier status (events are pushed as
+ * the platform commits each update); otherwise its time only says "by then".
+ */
+export function applyOperationEvent(
+  queryClient: QueryClient,
+  live: LiveOperation,
+  observedAt: string = new Date().toISOString(),
+): void {
+  const known = knownStatus(queryClient, live.id);
+  const moved = known === undefined || rank(live.status) > rank(known);
+  const entered: StatusEntry | null = moved
+    ? { status: live.status, at: observedAt, exact: known !== undefined, after: null }
+    : null;
+  if (entered && live.status !== "PENDING") remember(live.id, entered);
+  queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(live.id), (old) => {
+    if (!old) return old;
+    const next = patchOperation(old.operation, live, entered);
+    return next ? { ...old, operation: next } : old;
+  });
+  const type = operationTypeOf(live.fragments);
+  for (const [key, data] of queryClient.getQueriesData<OperationListDto>({
+    queryKey: operationKeys.lists(),
+  })) {
+    const query = key[2] as OperationListQuery | undefined;
+    if (!data || !query) continue;
+    const index = data.items.findIndex((o) => o.id === live.id);
+    const wanted = matches(query, live, type);
+    if (index < 0 || !wanted) {
+      // Entering the list (new, or now matching its status filter) or leaving it: the server orders and counts.
+      if (index >= 0 || wanted) void queryClient.invalidateQueries({ queryKey: key, exact: true });
+      continue;
+    }
+    const next = patchOperation(data.items[index]!, live, entered);
+    if (!next) continue;
+    queryClient.setQueryData<OperationListDto>(key, {
+      ...data,
+      items: data.items.map((o, i) => (i === index ? next : o)),
+    });
+  }
+}
+
+/** `operation.deleted`: the operation is gone; lists that showed it are refetched. */
+export function applyOperationDeleted(queryClient: QueryClient, id: string): void {
+  queryClient.removeQueries({ queryKey: operationKeys.detail(id), exact: true });
+  for (const [key, data] of queryClient.getQueriesData<OperationListDto>({ queryKey: operationKeys.lists() }))
+    if (data?.items.some((o) => o.id === id))
+      void queryClient.invalidateQueries({ queryKey: key, exact: true });
+}
+
+/** After a reconnect (`resync`): everything about operations may be out of date. */
+export function resyncOperations(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: operationKeys.all });
+}
+
+/**
+ * A mutation's answer into the cache at once (the live event, when it comes, changes nothing more). A new
+ * operation goes to the top of the first pages it belongs on, so it shows as Pending the moment it exists; the
+ * lists are then refetched for the server's order and totals.
+ */
+export function storeOperation(
+  queryClient: QueryClient,
+  op: OperationDto,
+  options: { created?: boolean } = {},
+) {
+  for (const e of op.history) if (e.exact && e.status !== "PENDING") remember(op.id, e);
+  queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
+    old ? { ...old, operation: withObserved(op) } : old,
+  );
+  if (options.created)
+    for (const [key, data] of queryClient.getQueriesData<OperationListDto>({
+      queryKey: operationKeys.lists(),
+    })) {
+      const query = key[2] as OperationListQuery | undefined;
+      if (!data || !query || query.page !== 1 || !matches(query, op, op.type)) continue;
+      if (data.items.some((o) => o.id === op.id)) continue;
+      queryClient.setQueryData<OperationListDto>(key, {
+        ...data,
+        items: [op, ...data.items].slice(0, query.pageSize),
+        total: data.total === null ? null : data.total + 1,
+      });
+    }
+  void queryClient.invalidateQueries({ queryKey: operationKeys.lists() });
+}
