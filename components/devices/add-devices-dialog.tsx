@@ -72,7 +72,7 @@ export function AddDevicesDialog({ group, onClose }: { group: TreeNodeDto; onClo
             maxLength={200}
           />
         </div>
-        <Button type="submit" loading={search.isFetching}>
+        <Button type="submit" loading={search.isLoading}>
           Find
         </Button>
       </form>

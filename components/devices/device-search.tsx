@@ -71,7 +71,9 @@ export function DeviceSearch({
             />
           </div>
         </div>
-        <Button type="submit" variant="primary" loading={search.isFetching}>
+        {/* Busy only while a new search has no answer yet: a live refetch in the background must never disable
+            the button under the operator's click. */}
+        <Button type="submit" variant="primary" loading={search.isLoading}>
           Search
         </Button>
         {q && (
