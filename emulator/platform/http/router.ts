@@ -70,6 +70,15 @@ export class Router {
     return this.add("DELETE", p, h, o);
   }
 
+  /** Every registered route as "METHOD /pattern" parts: for tests that sweep the whole API. */
+  list(): { method: string; pattern: string; public: boolean }[] {
+    return this.routes.map((r) => ({
+      method: r.method,
+      pattern: "/" + r.segments.join("/"),
+      public: r.options.public === true,
+    }));
+  }
+
   /** Finds the route for a method and decoded segments; 405 when the path exists for another method. */
   match(method: string, segments: string[]): Match | undefined {
     let pathMatched = false;
