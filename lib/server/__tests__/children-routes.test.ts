@@ -3,30 +3,18 @@ import { POST as login } from "@/app/api/auth/login/route";
 import { GET as candidates } from "@/app/api/devices/[id]/candidates/route";
 import { DELETE as unlink } from "@/app/api/devices/[id]/children/[childId]/route";
 import { GET as list, POST as link } from "@/app/api/devices/[id]/children/route";
-import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
-import { SESSION_PASSWORD, call, signIn } from "./support.js";
+import { type TestPlatform } from "../../../tests/support/platform.js";
+import { call, createObject, startSignedIn } from "./support.js";
 
 let p: TestPlatform;
 let cookie: string;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
-  process.env.C8Y_BASEURL = p.url;
-  cookie = (await signIn(login)).cookie;
+  ({ p, cookie } = await startSignedIn(login));
 });
 afterAll(() => p.close());
 
-const json = { "content-type": "application/json", accept: "application/json" };
-
-async function create(body: Record<string, unknown>): Promise<string> {
-  const res = await p.request("/inventory/managedObjects", {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify(body),
-  });
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: Record<string, unknown>) => createObject(p, body);
 
 /** The ids the platform lists in a child collection. */
 async function platformChildren(id: string, collection: string): Promise<string[]> {

@@ -1,32 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as login } from "@/app/api/auth/login/route";
 import { DELETE as remove, GET as read, PUT as update } from "@/app/api/devices/[id]/route";
-import { basic, startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
-import { SESSION_PASSWORD, call, signIn } from "./support.js";
+import { basic, type TestPlatform } from "../../../tests/support/platform.js";
+import { call, createObject, startSignedIn } from "./support.js";
 
 let p: TestPlatform;
 let cookie: string;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
-  process.env.C8Y_BASEURL = p.url;
-  cookie = (await signIn(login)).cookie;
+  ({ p, cookie } = await startSignedIn(login));
 });
 afterAll(() => p.close());
 
 const json = { "content-type": "application/json", accept: "application/json" };
 
-/** Creates an object over the platform's REST API as the admin; returns its id. */
-async function create(body: Record<string, unknown>): Promise<string> {
-  const res = await p.request("/inventory/managedObjects", {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: Record<string, unknown>) => createObject(p, body);
 
 /** The object exactly as the platform holds it. */
 async function stored(id: string): Promise<Record<string, unknown>> {

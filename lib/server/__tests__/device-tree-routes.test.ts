@@ -4,23 +4,13 @@ import { GET as paths } from "@/app/api/devices/[id]/paths/route";
 import { GET as search } from "@/app/api/devices/search/route";
 import { GET as children } from "@/app/api/devices/tree/[id]/children/route";
 import { GET as roots } from "@/app/api/devices/tree/roots/route";
-import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
-import { SESSION_PASSWORD, call, platformError, signIn, startProxy } from "./support.js";
+import { type TestPlatform } from "../../../tests/support/platform.js";
+import { call, createObject, platformError, signIn, startProxy, startSignedIn } from "./support.js";
 
 let p: TestPlatform;
 let cookie: string;
 
-const json = { "content-type": "application/json", accept: "application/json" };
-
-async function create(body: Record<string, unknown>): Promise<string> {
-  const res = await p.request("/inventory/managedObjects", {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: Record<string, unknown>) => createObject(p, body);
 
 /** Up to 50 objects per call (the platform's bulk maximum). */
 async function createMany(bodies: Record<string, unknown>[]): Promise<string[]> {
@@ -63,10 +53,7 @@ const ids = {} as Record<
 >;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
-  process.env.C8Y_BASEURL = p.url;
-  cookie = (await signIn(login)).cookie;
+  ({ p, cookie } = await startSignedIn(login));
 
   ids.plant = await create(group("Plant North"));
   ids.spares = await create(group("Spare's shelf"));

@@ -3,21 +3,13 @@ import { POST as login } from "@/app/api/auth/login/route";
 import { DELETE as removeMember } from "@/app/api/groups/[id]/members/[childId]/route";
 import { POST as addMembers } from "@/app/api/groups/[id]/members/route";
 import { GET as listGroups, POST as createGroup } from "@/app/api/groups/route";
-import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
-import { SESSION_PASSWORD, call, signIn } from "./support.js";
+import { type TestPlatform } from "../../../tests/support/platform.js";
+import { call, createObject, startSignedIn } from "./support.js";
 
 let p: TestPlatform;
 let cookie: string;
 
-async function create(body: Record<string, unknown>): Promise<string> {
-  const res = await p.request("/inventory/managedObjects", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`create answered ${res.status}`);
-  return ((await res.json()) as { id: string }).id;
-}
+const create = (body: Record<string, unknown>) => createObject(p, body);
 
 /** Ids in the object's child assets, as the platform holds them. */
 async function assetsOf(id: string): Promise<string[]> {
@@ -38,10 +30,7 @@ const remove = (groupId: string, childId: string) =>
   });
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
-  process.env.C8Y_BASEURL = p.url;
-  cookie = (await signIn(login)).cookie;
+  ({ p, cookie } = await startSignedIn(login));
 });
 afterAll(() => p.close());
 

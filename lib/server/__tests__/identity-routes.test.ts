@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as login } from "@/app/api/auth/login/route";
 import { DELETE as unbind, GET as list, POST as bind } from "@/app/api/devices/[id]/identity/route";
-import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
-import { SESSION_PASSWORD, call, signIn } from "./support.js";
+import { type TestPlatform } from "../../../tests/support/platform.js";
+import { call, startSignedIn } from "./support.js";
 
 let p: TestPlatform;
 let cookie: string;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
-  process.env.C8Y_BASEURL = p.url;
-  cookie = (await signIn(login)).cookie;
+  ({ p, cookie } = await startSignedIn(login));
 });
 afterAll(() => p.close());
 

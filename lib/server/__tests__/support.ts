@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CSRF_HEADER } from "@/lib/schemas/common";
-import { ADMIN_PASSWORD } from "../../../tests/support/platform.js";
+import { ADMIN_PASSWORD, startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
+import type { StartOptions } from "../../../emulator/platform/server.js";
 
 export const ORIGIN = "http://console.test";
 export const SESSION_PASSWORD = "test-session-password-0123456789-abcdefghij";
@@ -172,4 +173,29 @@ export function basicOnly(req: IncomingMessage, res: ServerResponse): boolean {
     JSON.stringify({ loginOptions: [{ id: "BASIC", type: "BASIC", userManagementSource: "INTERNAL" }] }),
   );
   return true;
+}
+
+/**
+ * A real emulator for BFF handler tests, the BFF pointed at it (C8Y_BASEURL, SESSION_PASSWORD) and the admin
+ * signed in through the real login handler. The caller closes the platform (afterAll).
+ */
+export async function startSignedIn(
+  login: Handler,
+  options: Partial<StartOptions> = {},
+): Promise<{ p: TestPlatform; cookie: string }> {
+  const p = await startTestPlatform(options);
+  process.env.SESSION_PASSWORD = SESSION_PASSWORD;
+  process.env.C8Y_BASEURL = p.url;
+  return { p, cookie: (await signIn(login)).cookie };
+}
+
+/** Creates a managed object over the platform's REST API as the admin; returns its id. */
+export async function createObject(p: TestPlatform, body: Record<string, unknown>): Promise<string> {
+  const res = await p.request("/inventory/managedObjects", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
 }
