@@ -8,6 +8,7 @@ import {
   type LiveOperation,
   type LiveTopic,
 } from "@/lib/schemas/events";
+import { OPERATION_BASE_FIELDS } from "@/lib/schemas/operations";
 
 /**
  * Platform shapes → live event payloads, in one place (style.md rule 4). The realtime endpoint wraps every change
@@ -22,23 +23,6 @@ const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const idOf = (v: unknown): string | null =>
   typeof v === "string" && v !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : null;
 
-/** Fields of an operation that are not its command. */
-const OPERATION_FIELDS = new Set([
-  "id",
-  "self",
-  "creationTime",
-  "deviceId",
-  "deviceName",
-  "agentId",
-  "status",
-  "failureReason",
-  "description",
-  "bulkOperationId",
-  "deviceExternalIDs",
-  "delivery",
-  "externalSource",
-]);
-
 /** An operation as the platform sends it (REST or realtime) → the live payload; null when it is not one. */
 export function toLiveOperation(raw: unknown): LiveOperation | null {
   if (!isObject(raw)) return null;
@@ -47,7 +31,7 @@ export function toLiveOperation(raw: unknown): LiveOperation | null {
   const deviceId = idOf(raw.deviceId);
   if (!status.success || !id || !deviceId) return null;
   const fragments: Json = {};
-  for (const [key, value] of Object.entries(raw)) if (!OPERATION_FIELDS.has(key)) fragments[key] = value;
+  for (const [key, value] of Object.entries(raw)) if (!OPERATION_BASE_FIELDS.has(key)) fragments[key] = value;
   const op: LiveOperation = {
     id,
     deviceId,
