@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { basic, startTestPlatform, TENANT, ADMIN_PASSWORD } from "../../tests/support/platform.js";
+import { basic, startTestPlatform } from "../../tests/support/platform.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "emu-persist-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -73,16 +73,7 @@ describe("persistence across a restart on the same data directory", () => {
 
     // A bearer token issued before the restart, and one revoked before it.
     const tokenOf = async () => {
-      const res = await first.request(`/tenant/oauth/token?tenant_id=${TENANT}`, {
-        method: "POST",
-        auth: null,
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "PASSWORD",
-          username: "admin",
-          password: ADMIN_PASSWORD,
-        }).toString(),
-      });
+      const res = await first.formLogin("/tenant/oauth/token");
       return `Bearer ${((await res.json()) as { access_token: string }).access_token}`;
     };
     const live = await tokenOf();

@@ -12,6 +12,11 @@ export interface TestPlatform extends RunningPlatform {
   bootstrap: string;
   /** fetch against the platform with the admin's credentials unless headers say otherwise. */
   request(path: string, init?: RequestInit & { auth?: string | null }): Promise<Response>;
+  /** The platform's form login (`/tenant/oauth/token` for a bearer JWT, `/tenant/oauth` for the cookie pair). */
+  formLogin(
+    endpoint: "/tenant/oauth/token" | "/tenant/oauth",
+    credentials?: { username?: string; password?: string },
+  ): Promise<Response>;
 }
 
 /**
@@ -41,7 +46,7 @@ export async function startTestPlatform(options: Partial<StartOptions> = {}): Pr
     ...options,
   });
   const admin = basic(`${TENANT}/admin`, ADMIN_PASSWORD);
-  return Object.assign(running, {
+  const platform = Object.assign(running, {
     admin,
     bootstrap: basic("management/devicebootstrap", BOOTSTRAP_PASSWORD),
     async request(path: string, init: RequestInit & { auth?: string | null } = {}) {
@@ -52,5 +57,21 @@ export async function startTestPlatform(options: Partial<StartOptions> = {}): Pr
       if (CONTRACT_VALIDATION) await validateFetchResponse(effectiveMethod(init.method, headers), path, res);
       return res;
     },
+    formLogin(
+      endpoint: "/tenant/oauth/token" | "/tenant/oauth",
+      credentials: { username?: string; password?: string } = {},
+    ) {
+      return platform.request(`${endpoint}?tenant_id=${TENANT}`, {
+        method: "POST",
+        auth: null,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "PASSWORD",
+          username: credentials.username ?? "admin",
+          password: credentials.password ?? ADMIN_PASSWORD,
+        }).toString(),
+      });
+    },
   });
+  return platform;
 }

@@ -44,16 +44,7 @@ describe("authentication", () => {
   });
 
   it("issues a bearer token from the form login and revokes it on logout", async () => {
-    const res = await p.request(`/tenant/oauth/token?tenant_id=${TENANT}`, {
-      method: "POST",
-      auth: null,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "PASSWORD",
-        username: "admin",
-        password: ADMIN_PASSWORD,
-      }).toString(),
-    });
+    const res = await p.formLogin("/tenant/oauth/token");
     expect(res.status).toBe(200);
     const { access_token } = await res.json();
     const claims = JSON.parse(Buffer.from(access_token.split(".")[1], "base64url").toString());
@@ -67,27 +58,13 @@ describe("authentication", () => {
   });
 
   it("refuses a form login with a wrong password", async () => {
-    const res = await p.request("/tenant/oauth/token", {
-      method: "POST",
-      auth: null,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "grant_type=PASSWORD&username=admin&password=wrong",
-    });
+    const res = await p.formLogin("/tenant/oauth/token", { password: "wrong" });
     expect(res.status).toBe(401);
     expect((await res.json()).error).toBe("security/Unauthorized");
   });
 
   it("sets cookies on the cookie login and requires X-XSRF-TOKEN for writes", async () => {
-    const res = await p.request("/tenant/oauth", {
-      method: "POST",
-      auth: null,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "PASSWORD",
-        username: "admin",
-        password: ADMIN_PASSWORD,
-      }).toString(),
-    });
+    const res = await p.formLogin("/tenant/oauth");
     expect(res.status).toBe(200);
     const cookies = res.headers.getSetCookie();
     const jar = cookies.map((c) => c.split(";")[0]).join("; ");

@@ -116,16 +116,7 @@ describe("handshake", () => {
   });
 
   it("authenticates with a Bearer token header", async () => {
-    const login = await p.request(`/tenant/oauth/token?tenant_id=${TENANT}`, {
-      method: "POST",
-      auth: null,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "PASSWORD",
-        username: "admin",
-        password: "admin-test-password",
-      }),
-    });
+    const login = await p.formLogin("/tenant/oauth/token");
     expect(login.status).toBe(200);
     const { access_token } = (await login.json()) as { access_token: string };
     const r = await post(p, "/notification/realtime", handshakeMessage(), { auth: `Bearer ${access_token}` });
@@ -137,16 +128,7 @@ describe("handshake", () => {
   });
 
   it("authenticates with the login cookie plus its XSRF value, and only with both", async () => {
-    const login = await p.request(`/tenant/oauth?tenant_id=${TENANT}`, {
-      method: "POST",
-      auth: null,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "PASSWORD",
-        username: "admin",
-        password: "admin-test-password",
-      }),
-    });
+    const login = await p.formLogin("/tenant/oauth");
     expect(login.status).toBe(200);
     const cookies = Object.fromEntries(
       login.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]),
