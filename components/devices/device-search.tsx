@@ -1,12 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Search, X } from "lucide-react";
+import { X } from "lucide-react";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { deviceTreeQueries } from "@/lib/queries/device-tree";
 import type { SearchHitDto } from "@/lib/schemas/device-tree";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/search-input";
 import { SearchResults } from "./search-results";
 
 /** Keeps the search in the address bar (?search=), as the registration page links to it. */
@@ -55,21 +55,13 @@ export function DeviceSearch({
           <label htmlFor={inputId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
             Find a device or group
           </label>
-          <div className="relative">
-            <Search
-              className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-slate-500"
-              aria-hidden="true"
-            />
-            <Input
-              id={inputId}
-              type="search"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="Name, id or external id (serial, IMEI)"
-              className="pl-8"
-              maxLength={200}
-            />
-          </div>
+          <SearchInput
+            id={inputId}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="Name, id or external id (serial, IMEI)"
+            maxLength={200}
+          />
         </div>
         {/* Busy only while a new search has no answer yet: a live refetch in the background must never disable
             the button under the operator's click. */}

@@ -1,13 +1,12 @@
 "use client";
 
-import { Search } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import type {
   RegistrationListDto,
   RegistrationListQuery,
   RegistrationStatus,
 } from "@/lib/schemas/registrations";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import { Tabs, type TabItem } from "@/components/ui/tabs";
 import { REGISTRATION_STATUSES, statusLabel } from "./status";
@@ -61,21 +60,13 @@ export function RegistrationFilters({
           <label htmlFor={searchId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
             Search by device id
           </label>
-          <div className="relative">
-            <Search
-              className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-slate-500"
-              aria-hidden="true"
-            />
-            <Input
-              id={searchId}
-              type="search"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder="e.g. gw-00A1"
-              className="pl-8"
-              maxLength={256}
-            />
-          </div>
+          <SearchInput
+            id={searchId}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="e.g. gw-00A1"
+            maxLength={256}
+          />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor={sortId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
