@@ -166,15 +166,20 @@ test("edit one fragment with the form and another as JSON, remove one, rename, r
   expect(after.type).toBe("c8y_Linux");
 });
 
-test("a change made over REST meanwhile is detected before anything is overwritten", async ({ page }) => {
-  const id = await seedDevice(`E2E Conflict ${run}`);
+/**
+ * The operator edits c8y_Firmware while the agent reports a firmware and a configuration over REST; returns the
+ * device id. Saving must then show the conflict instead of writing.
+ */
+async function editWhileAgentReports(page: Page, withLiveStream: boolean): Promise<string> {
+  const id = await seedDevice(`E2E Conflict ${withLiveStream ? "live" : "at save"} ${run}`);
+  // Without the event stream the page learns of the change only from the BFF's 409 at save time.
+  if (!withLiveStream) await page.route("**/api/events**", (route) => route.abort());
   await signIn(page, `/devices/${id}?tab=fragments`);
 
   await page.getByRole("button", { name: "Edit c8y_Firmware" }).click();
   await editor(page, "c8y_Firmware").getByLabel("Version").fill("2.0-operator");
   await editor(page, "c8y_Firmware").getByRole("button", { name: "Apply" }).click();
 
-  // The agent reports a firmware and a configuration while the operator is editing.
   await rest(`/inventory/managedObjects/${id}`, {
     method: "PUT",
     body: {
@@ -182,9 +187,11 @@ test("a change made over REST meanwhile is detected before anything is overwritt
       c8y_Configuration: { config: "c8y.log.eventLevel=DEBUG\n" },
     },
   });
+  return id;
+}
 
-  await page.getByRole("button", { name: "Review and save…" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+/** The conflict dialog says what changed meanwhile and what saving would do; overwriting sends only ours. */
+async function expectConflictThenOverwrite(page: Page, id: string) {
   const dialog = page.getByRole("dialog", { name: "The device changed while you were editing" });
   await expect(dialog).toBeVisible();
   const theirs = dialog.getByRole("list", { name: "Changes made by someone else" });
@@ -206,6 +213,25 @@ test("a change made over REST meanwhile is detected before anything is overwritt
   expect(after.c8y_Firmware).toEqual({ name: "raspberrypi-bootloader", version: "2.0-operator" });
   // Only the operator's fragment was sent: the agent's other change stays.
   expect(after.c8y_Configuration).toEqual({ config: "c8y.log.eventLevel=DEBUG\n" });
+}
+
+test("a change made over REST meanwhile shows up live while editing, and saving shows the conflict", async ({
+  page,
+}) => {
+  const id = await editWhileAgentReports(page, true);
+  // The event stream brings the agent's change into the page before the operator saves.
+  await expect(page.getByText("The device has changed since you started editing")).toBeVisible();
+  await page.getByRole("button", { name: "Review and save…" }).click();
+  await expectConflictThenOverwrite(page, id);
+});
+
+test("without the event stream, the platform's newer version is detected at save, before anything is overwritten", async ({
+  page,
+}) => {
+  const id = await editWhileAgentReports(page, false);
+  await page.getByRole("button", { name: "Review and save…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+  await expectConflictThenOverwrite(page, id);
 });
 
 test("link an existing device as a child, then unlink it (it stays in the inventory)", async ({ page }) => {
