@@ -1,0 +1,171 @@
+import type { Principal } from "../../auth/principal.js";
+import { isoTime, type PlatformContext } from "../../context.js";
+import { forbidden, invalidData, notFound } from "../../http/errors.js";
+import type { Paging } from "../../http/paging.js";
+import { isId } from "../../store/hierarchy.js";
+import { RESOURCE } from "../devicecontrol/common.js";
+import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
+import { fragmentsOf, readDeviceRef, readUpdate } from "./input.js";
+import { operationJson, operationListItemJson } from "./serialize.js";
+import {
+  operationsStore,
+  type OperationFilter,
+  type OperationRow,
+  type OperationStatus,
+  type OperationsStore,
+  type RemovedOperation,
+} from "./store.js";
+
+/** Status changes the platform accepts (platform-api.md §0a); SUCCESSFUL and FAILED are final. */
+const TRANSITIONS: Record<OperationStatus, readonly OperationStatus[]> = {
+  PENDING: ["EXECUTING", "FAILED"],
+  EXECUTING: ["SUCCESSFUL", "FAILED"],
+  SUCCESSFUL: [],
+  FAILED: [],
+};
+
+export const operationNotFound = (id: string) =>
+  notFound(RESOURCE, `Finding device data from database failed : No operation for gid '${id}'!`);
+
+const agentOf = (row: OperationRow) => (row.agent_id === null ? undefined : String(row.agent_id));
+
+/**
+ * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
+ * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
+ * are published after the commit.
+ */
+export class OperationsService {
+  readonly store: OperationsStore;
+  private readonly externalIds: ExternalIdStore;
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.store = operationsStore(ctx.db);
+    this.externalIds = externalIdStore(ctx.db);
+  }
+
+  /** The bootstrap user may do nothing with operations. */
+  requireUser(p: Principal): void {
+    if (p.kind === "bootstrap") throw forbidden();
+  }
+
+  private assertCanAccess(p: Principal, deviceId: string): void {
+    if (!this.ctx.hierarchy.canAccess(p, deviceId)) throw forbidden();
+  }
+
+  /** One page of the filtered list, FIFO by id (newest first with `revert`), with the total when asked for. */
+  list(
+    filter: OperationFilter,
+    paging: Paging,
+    revert: boolean,
+    withExternalIds: boolean,
+    baseUrl: string,
+  ): { operations: Record<string, unknown>[]; total: number | undefined } {
+    const rows = this.store.page(filter, revert, paging.pageSize, paging.offset);
+    const total = paging.withTotalPages || paging.withTotalElements ? this.store.count(filter) : undefined;
+    const operations = rows.map((row) =>
+      operationListItemJson(
+        baseUrl,
+        row,
+        withExternalIds ? this.externalIds.listFor(row.device_id) : undefined,
+      ),
+    );
+    return { operations, total };
+  }
+
+  get(p: Principal, id: string): OperationRow {
+    const row = isId(id) ? this.store.get(Number(id)) : undefined;
+    if (!row) throw operationNotFound(id);
+    this.assertCanAccess(p, String(row.device_id));
+    return row;
+  }
+
+  /** Always PENDING, routed to the nearest agent at or above the device. */
+  create(p: Principal, body: Record<string, unknown>, baseUrl: string): OperationRow {
+    const deviceId = readDeviceRef(body.deviceId);
+    const fragments = fragmentsOf(body);
+    if (p.kind === "device") this.assertCanAccess(p, deviceId);
+    const row = this.ctx.db.transaction(() => {
+      // The contract names only 422 for a bad payload; an unknown device is one (docs/emulator-device-control.md).
+      if (!this.ctx.hierarchy.exists(deviceId))
+        throw invalidData(RESOURCE, `Device ${deviceId} does not exist`);
+      const id = Number(this.ctx.nextId());
+      // No agent above the device: created anyway, without agentId (§0a).
+      const agent = this.ctx.hierarchy.agentFor(deviceId);
+      this.store.insert({
+        id,
+        deviceId: Number(deviceId),
+        agentId: agent === undefined ? null : Number(agent),
+        creationTime: isoTime(this.ctx.now()),
+        // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
+        fragments: JSON.stringify(Object.fromEntries(fragments)),
+      });
+      return this.store.get(id)!;
+    })();
+    this.publish("CREATE", row, baseUrl);
+    return row;
+  }
+
+  /** Status (required) along the allowed transitions, plus fragments. */
+  update(p: Principal, id: string, body: Record<string, unknown>, baseUrl: string): OperationRow {
+    const { status, reason, changes } = readUpdate(body);
+    const row = this.ctx.db.transaction(() => {
+      const current = isId(id) ? this.store.get(Number(id)) : undefined;
+      if (!current) throw operationNotFound(id);
+      this.assertCanAccess(p, String(current.device_id));
+      if (status !== current.status && !TRANSITIONS[current.status].includes(status))
+        throw invalidData(
+          RESOURCE,
+          `Operation ${id} cannot change from ${current.status} to ${status}` +
+            (TRANSITIONS[current.status].length === 0 ? ` (${current.status} is final)` : ""),
+        );
+      // A fragment in the body replaces the stored one wholesale; null removes it (as for managed objects).
+      const fragments = new Map(Object.entries(JSON.parse(current.fragments) as Record<string, unknown>));
+      for (const [key, value] of changes) {
+        if (value === null) fragments.delete(key);
+        else fragments.set(key, value);
+      }
+      const failureReason =
+        status === "FAILED" ? (reason === undefined ? current.failure_reason : (reason ?? null)) : null;
+      this.store.update(current.id, status, failureReason, JSON.stringify(Object.fromEntries(fragments)));
+      return this.store.get(current.id)!;
+    })();
+    this.publish("UPDATE", row, baseUrl);
+    return row;
+  }
+
+  /** By filter; without any filter every operation goes (as upstream). */
+  deleteWhere(filter: OperationFilter): void {
+    const deleted = this.ctx.db.transaction(() => this.store.deleteWhere(filter))();
+    this.publishDeleted(deleted);
+  }
+
+  private publish(action: "CREATE" | "UPDATE", row: OperationRow, baseUrl: string): void {
+    this.ctx.events.publish({
+      api: "operations",
+      action,
+      id: String(row.id),
+      deviceId: String(row.device_id),
+      agentId: agentOf(row),
+      data: operationJson(baseUrl, row),
+    });
+  }
+
+  /** Removed operations disappear from the operation channels too. Call after the commit. */
+  publishDeleted(operations: readonly RemovedOperation[]): void {
+    for (const o of operations)
+      this.ctx.events.publish({
+        api: "operations",
+        action: "DELETE",
+        id: o.id,
+        deviceId: o.deviceId,
+        agentId: o.agentId,
+      });
+  }
+}
+
+const services = new WeakMap<PlatformContext, OperationsService>();
+export function operationsService(ctx: PlatformContext): OperationsService {
+  let s = services.get(ctx);
+  if (!s) services.set(ctx, (s = new OperationsService(ctx)));
+  return s;
+}
