@@ -1,6 +1,7 @@
 import type { PlatformContext } from "../context.js";
 import type { Router } from "../http/router.js";
 import { registerTenantApi } from "./tenant.js";
+import { registerAuditApi } from "./audit/routes.js";
 import { registerDeviceControlApi } from "./devicecontrol/routes.js";
 import { registerOperationsApi } from "./operations/routes.js";
 import { registerIdentityApi } from "./identity/routes.js";
@@ -13,4 +14,5 @@ export function registerApiModules(router: Router, ctx: PlatformContext): void {
   registerOperationsApi(router, ctx);
   registerIdentityApi(router, ctx);
   registerInventoryApi(router, ctx);
+  registerAuditApi(router, ctx);
 }

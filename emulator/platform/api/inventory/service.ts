@@ -2,6 +2,7 @@ import type { Principal } from "../../auth/principal.js";
 import { isoTime, type PlatformContext } from "../../context.js";
 import { forbidden, notFound } from "../../http/errors.js";
 import { isId } from "../../store/hierarchy.js";
+import { auditService, auditText, type Actor } from "../audit/service.js";
 import { externalIdTaken, validateExternalId } from "../identity/service.js";
 import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
 import { operationsService } from "../operations/service.js";
@@ -125,11 +126,28 @@ export class InventoryService {
     return [row.id];
   }
 
-  /** Deletes the set; returns the objects that stay but lost a reference (their representation changed). */
+  /**
+   * Deletes the set, writing a "Managed object deleted" audit record for each object (platform-fleet.md §2: the one
+   * inventory change the platform audits); returns the objects that stay but lost a reference (their
+   * representation changed) and the operations that went with the devices.
+   */
   deleteInTx(
+    actor: Actor,
     ids: number[],
     withDeviceUser: boolean,
   ): { neighbours: number[]; operations: RemovedOperation[] } {
+    const audit = auditService(this.ctx);
+    for (const row of this.store.getMany(ids))
+      audit.record(actor, {
+        type: "Inventory",
+        sourceId: String(row.id),
+        deviceId: String(row.id),
+        activity: "Managed object deleted",
+        text: auditText("Managed object deleted", [
+          ["name", row.name ?? undefined],
+          ["type", row.type ?? undefined],
+        ]),
+      });
     const neighbours = this.store.survivingNeighbours(ids);
     const owners = withDeviceUser ? this.store.deviceOwners(ids) : [];
     const operations = operationsStore(this.ctx.db).deleteForDevices(ids);

@@ -3,6 +3,7 @@ import { readJsonObject } from "../../http/body.js";
 import { forbidden } from "../../http/errors.js";
 import { pageEnvelope, parseBool, parsePaging } from "../../http/paging.js";
 import type { Router } from "../../http/router.js";
+import { actorOf } from "../audit/service.js";
 import { RESOURCE } from "../devicecontrol/common.js";
 import { parseFilter } from "./input.js";
 import { operationJson } from "./serialize.js";
@@ -31,7 +32,7 @@ export function registerOperationsApi(router: Router, ctx: PlatformContext): voi
   router.post("/devicecontrol/operations", async (rc) => {
     svc.requireUser(rc.principal);
     const body = await readJsonObject(rc.req, RESOURCE, ctx.config.bodyLimit);
-    const json = operationJson(rc.baseUrl, svc.create(rc.principal, body, rc.baseUrl));
+    const json = operationJson(rc.baseUrl, svc.create(rc.principal, actorOf(rc), body, rc.baseUrl));
     return {
       status: 201,
       type: "operation",
@@ -52,7 +53,7 @@ export function registerOperationsApi(router: Router, ctx: PlatformContext): voi
   router.put("/devicecontrol/operations/:id", async (rc) => {
     svc.requireUser(rc.principal);
     const body = await readJsonObject(rc.req, RESOURCE, ctx.config.bodyLimit);
-    const row = svc.update(rc.principal, rc.params.id!, body, rc.baseUrl);
+    const row = svc.update(rc.principal, actorOf(rc), rc.params.id!, body, rc.baseUrl);
     return { status: 200, type: "operation", body: operationJson(rc.baseUrl, row), onlyWithAccept: true };
   });
 

@@ -3,6 +3,7 @@ import { isoTime, type PlatformContext } from "../../context.js";
 import { forbidden, invalidData, notFound } from "../../http/errors.js";
 import type { Paging } from "../../http/paging.js";
 import { isId } from "../../store/hierarchy.js";
+import { auditChange, auditService, auditText, type Actor, type AuditService } from "../audit/service.js";
 import { RESOURCE } from "../devicecontrol/common.js";
 import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
 import { fragmentsOf, readDeviceRef, readUpdate } from "./input.js";
@@ -29,6 +30,10 @@ export const operationNotFound = (id: string) =>
 
 const agentOf = (row: OperationRow) => (row.agent_id === null ? undefined : String(row.agent_id));
 
+/** Java types the platform names in the `changes` of operation audit records (inferred from the model classes). */
+const STATUS_TYPE = "com.cumulocity.model.operation.OperationStatus";
+const STRING_TYPE = "java.lang.String";
+
 /**
  * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
  * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
@@ -37,10 +42,12 @@ const agentOf = (row: OperationRow) => (row.agent_id === null ? undefined : Stri
 export class OperationsService {
   readonly store: OperationsStore;
   private readonly externalIds: ExternalIdStore;
+  private readonly audit: AuditService;
 
   constructor(private readonly ctx: PlatformContext) {
     this.store = operationsStore(ctx.db);
     this.externalIds = externalIdStore(ctx.db);
+    this.audit = auditService(ctx);
   }
 
   /** The bootstrap user may do nothing with operations. */
@@ -79,8 +86,11 @@ export class OperationsService {
     return row;
   }
 
-  /** Always PENDING, routed to the nearest agent at or above the device. */
-  create(p: Principal, body: Record<string, unknown>, baseUrl: string): OperationRow {
+  /**
+   * Always PENDING, routed to the nearest agent at or above the device. The "Operation created" audit record is
+   * written in the same transaction.
+   */
+  create(p: Principal, actor: Actor, body: Record<string, unknown>, baseUrl: string): OperationRow {
     const deviceId = readDeviceRef(body.deviceId);
     const fragments = fragmentsOf(body);
     if (p.kind === "device") this.assertCanAccess(p, deviceId);
@@ -91,22 +101,36 @@ export class OperationsService {
       const id = Number(this.ctx.nextId());
       // No agent above the device: created anyway, without agentId (§0a).
       const agent = this.ctx.hierarchy.agentFor(deviceId);
+      const now = isoTime(this.ctx.now());
       this.store.insert({
         id,
         deviceId: Number(deviceId),
         agentId: agent === undefined ? null : Number(agent),
-        creationTime: isoTime(this.ctx.now()),
+        creationTime: now,
         // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
         fragments: JSON.stringify(Object.fromEntries(fragments)),
       });
-      return this.store.get(id)!;
+      const row = this.store.get(id)!;
+      this.recordAudit(actor, "Operation created", row, [
+        auditChange("status", STATUS_TYPE, null, row.status),
+      ]);
+      return row;
     })();
     this.publish("CREATE", row, baseUrl);
     return row;
   }
 
-  /** Status (required) along the allowed transitions, plus fragments. */
-  update(p: Principal, id: string, body: Record<string, unknown>, baseUrl: string): OperationRow {
+  /**
+   * Status (required) along the allowed transitions, plus fragments. A change of status writes an "Operation
+   * updated" audit record in the same transaction; a PUT that keeps the status (fragments only) writes none.
+   */
+  update(
+    p: Principal,
+    actor: Actor,
+    id: string,
+    body: Record<string, unknown>,
+    baseUrl: string,
+  ): OperationRow {
     const { status, reason, changes } = readUpdate(body);
     const row = this.ctx.db.transaction(() => {
       const current = isId(id) ? this.store.get(Number(id)) : undefined;
@@ -127,7 +151,14 @@ export class OperationsService {
       const failureReason =
         status === "FAILED" ? (reason === undefined ? current.failure_reason : (reason ?? null)) : null;
       this.store.update(current.id, status, failureReason, JSON.stringify(Object.fromEntries(fragments)));
-      return this.store.get(current.id)!;
+      const row = this.store.get(current.id)!;
+      if (row.status !== current.status) {
+        const changes = [auditChange("status", STATUS_TYPE, current.status, row.status)];
+        if (row.failure_reason !== current.failure_reason)
+          changes.push(auditChange("failureReason", STRING_TYPE, current.failure_reason, row.failure_reason));
+        this.recordAudit(actor, "Operation updated", row, changes);
+      }
+      return row;
     })();
     this.publish("UPDATE", row, baseUrl);
     return row;
@@ -137,6 +168,30 @@ export class OperationsService {
   deleteWhere(filter: OperationFilter): void {
     const deleted = this.ctx.db.transaction(() => this.store.deleteWhere(filter))();
     this.publishDeleted(deleted);
+  }
+
+  /** `source` is the operation, the device goes into AuditSourceDevice (platform-fleet.md §2). */
+  private recordAudit(
+    actor: Actor,
+    activity: string,
+    row: OperationRow,
+    changes: ReturnType<typeof auditChange>[],
+  ) {
+    const fragments = JSON.parse(row.fragments) as Record<string, unknown>;
+    const description = typeof fragments.description === "string" ? fragments.description : undefined;
+    const deviceId = String(row.device_id);
+    this.audit.record(actor, {
+      type: "Operation",
+      sourceId: String(row.id),
+      deviceId,
+      activity,
+      text: auditText(activity, [
+        ["status", row.status],
+        ["description", description],
+        ["device name", this.ctx.hierarchy.deviceName(deviceId)],
+      ]),
+      changes,
+    });
   }
 
   private publish(action: "CREATE" | "UPDATE", row: OperationRow, baseUrl: string): void {
