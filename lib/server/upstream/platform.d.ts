@@ -1436,6 +1436,8 @@ export interface components {
         ExternalIdValue: string;
         /** @description Tenant to log in to; when absent the tenant comes from the request's host. */
         LoginTenantId: string;
+        /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+        OperationStatusFilter: components["schemas"]["OperationStatus"] | components["schemas"]["OperationStatus"][];
         /** @description How the change is processed; QUIESCENT and CEP changes are not sent to real-time subscribers. */
         ProcessingMode: "PERSISTENT" | "TRANSIENT" | "QUIESCENT" | "CEP";
         /** @description Items per page; default 5; values above 2000 are cut to 2000. */
@@ -3181,7 +3183,8 @@ export interface operations {
                 agentId?: components["schemas"]["Id"];
                 /** @description Operations for this device. */
                 deviceId?: components["schemas"]["Id"];
-                status?: components["schemas"]["OperationStatus"];
+                /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+                status?: components["parameters"]["OperationStatusFilter"];
                 /** @description Only items that have this top-level fragment. */
                 fragmentType?: components["parameters"]["FilterFragmentType"];
                 /** @description Start of the creation-time range (inclusive); a date or date-time, UTC when without zone. */
@@ -3262,7 +3265,8 @@ export interface operations {
             query?: {
                 agentId?: components["schemas"]["Id"];
                 deviceId?: components["schemas"]["Id"];
-                status?: components["schemas"]["OperationStatus"];
+                /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+                status?: components["parameters"]["OperationStatusFilter"];
                 /** @description Start of the creation-time range (inclusive); a date or date-time, UTC when without zone. */
                 dateFrom?: components["parameters"]["DateFrom"];
                 /** @description End of the creation-time range (exclusive). */

@@ -288,6 +288,25 @@ describe("GET /devicecontrol/operations filters", () => {
     expect((await qlist("bulkOperationId=15")).operations[0]!.bulkOperationId).toBe(15);
   });
 
+  it("filters by a repeated status: any of the given ones", async () => {
+    expect(ids((await qlist("status=PENDING&status=EXECUTING&pageSize=100")).operations)).toEqual(
+      pick(0, 2, 3, 5),
+    );
+    expect(ids((await qlist("status=SUCCESSFUL&status=FAILED&status=SUCCESSFUL")).operations)).toEqual(
+      pick(1, 4),
+    );
+    expect(ids((await qlist(`status=EXECUTING&status=FAILED&agentId=${d.agent}`)).operations)).toEqual(
+      pick(2, 4),
+    );
+    const counted = await qlist("status=PENDING&status=FAILED&pageSize=1&withTotalElements=true");
+    expect(counted.statistics.totalElements).toBe(4);
+    // An empty value among them is no filter value; a wrong one refuses the whole request.
+    expect(ids((await qlist("status=&status=SUCCESSFUL")).operations)).toEqual(pick(1));
+    const bad = await q.request("/devicecontrol/operations?status=PENDING&status=DONE");
+    expect(bad.status).toBe(422);
+    expect((await errorOf(bad)).error).toBe("devicecontrol/Invalid Data");
+  });
+
   it("matches nothing for ids that do not exist or are not ids", async () => {
     for (const query of ["agentId=99999", "deviceId=abc", `agentId=${d.sensor}`, "fragmentType=c8y_Nothing"])
       expect((await qlist(query)).operations).toEqual([]);
@@ -557,6 +576,43 @@ describe("DELETE /devicecontrol/operations", () => {
       // Without any filter, everything goes.
       expect((await q.request("/devicecontrol/operations", { method: "DELETE" })).status).toBe(204);
       expect((await (await q.request("/devicecontrol/operations")).json()).operations).toEqual([]);
+    } finally {
+      await q.close();
+    }
+  });
+});
+
+describe("DELETE /devicecontrol/operations with a repeated status", () => {
+  it("deletes the operations in any of the statuses and keeps the others", async () => {
+    const q = await startTestPlatform();
+    try {
+      const agent = await createMo(q, { name: "GW", fragments: AGENT });
+      const mk = async () =>
+        (
+          (await (
+            await q.request("/devicecontrol/operations", {
+              method: "POST",
+              ...json({ deviceId: agent, c8y_Restart: {} }),
+            })
+          ).json()) as { id: string }
+        ).id;
+      const put = (id: string, status: string) =>
+        q.request(`/devicecontrol/operations/${id}`, { method: "PUT", ...json({ status }) });
+      const [pending, executing, done] = [await mk(), await mk(), await mk()];
+      await put(executing, "EXECUTING");
+      await put(done, "EXECUTING");
+      await put(done, "SUCCESSFUL");
+      const res = await q.request(
+        `/devicecontrol/operations?deviceId=${agent}&status=PENDING&status=EXECUTING`,
+        {
+          method: "DELETE",
+        },
+      );
+      expect(res.status).toBe(204);
+      const left = (await (await q.request("/devicecontrol/operations?pageSize=100")).json()).operations;
+      expect(ids(left)).toEqual([done]);
+      for (const gone of [pending, executing])
+        expect((await q.request(`/devicecontrol/operations/${gone}`)).status).toBe(404);
     } finally {
       await q.close();
     }

@@ -78,15 +78,15 @@ export function parseFilter(query: URLSearchParams, principal: Principal): Opera
     if (v === null || v === "") continue;
     f[name] = isId(v) ? Number(v) : null;
   }
-  const status = query.get("status");
-  if (status !== null && status !== "") {
+  // Repeated (status=PENDING&status=EXECUTING): any of them, as @c8y/client sends an array (platform-fleet.md §5).
+  const statuses = query.getAll("status").filter((v) => v !== "");
+  for (const status of statuses)
     if (!isStatus(status))
       throw invalidData(
         RESOURCE,
         `Invalid status '${status}': expected one of ${OPERATION_STATUSES.join(", ")}`,
       );
-    f.status = status;
-  }
+  if (statuses.length > 0) f.statuses = [...new Set(statuses as OperationStatus[])];
   const fragmentType = query.get("fragmentType");
   if (fragmentType !== null && fragmentType !== "") f.fragmentType = fragmentType;
   // Half-open [dateFrom, dateTo) on creationTime (platform-api.md §2.6).

@@ -35,7 +35,8 @@ export interface OperationFilter {
   visibleTo?: string;
   agentId?: number | null;
   deviceId?: number | null;
-  status?: OperationStatus;
+  /** Any of these (a repeated `status` parameter). */
+  statuses?: OperationStatus[];
   fragmentType?: string;
   /** Half-open [dateFrom, dateTo) on creationTime, in the stored format. */
   dateFrom?: string;
@@ -71,9 +72,9 @@ function compile(f: OperationFilter): CompiledFilter {
       out.params.push(value);
     }
   }
-  if (f.status !== undefined) {
-    out.where.push("o.status = ?");
-    out.params.push(f.status);
+  if (f.statuses !== undefined && f.statuses.length > 0) {
+    out.where.push(`o.status IN (${f.statuses.map(() => "?").join(", ")})`);
+    out.params.push(...f.statuses);
   }
   if (f.fragmentType !== undefined) {
     out.where.push("EXISTS (SELECT 1 FROM json_each(o.fragments) j WHERE j.key = ?)");
