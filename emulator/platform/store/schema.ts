@@ -206,3 +206,14 @@ migrations.push({
     END;
   `,
 });
+
+migrations.push({
+  id: "0006-operation-delivery",
+  up: `
+    -- The delivery fragment of operations: {status, time, log}, maintained by the platform (docs/emulator-device-control.md).
+    -- Older rows get the creation state; a "delivery" a client sent back then was kept as a fragment and goes now.
+    ALTER TABLE operations ADD COLUMN delivery TEXT;
+    UPDATE operations SET delivery = json_object('status', 'PENDING', 'time', creation_time, 'log', json('[]')),
+      fragments = json_remove(fragments, '$.delivery');
+  `,
+});

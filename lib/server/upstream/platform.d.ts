@@ -1233,6 +1233,7 @@ export interface components {
             failureReason?: string;
             description?: string;
             bulkOperationId?: number;
+            delivery?: components["schemas"]["OperationDelivery"];
             /** @description Only when listing with agentId. */
             deviceExternalIDs?: {
                 externalIds: {
@@ -1264,6 +1265,23 @@ export interface components {
         };
         OperationCollection: components["schemas"]["CollectionLinks"] & {
             operations: components["schemas"]["Operation"][];
+        };
+        /** @description Read-only; set by the platform. PENDING with an empty log at creation; when the agent endpoint hands the operation to a subscribed agent, the previous state and a SEND entry are appended to `log` and the status becomes DELIVERED (docs/emulator-device-control.md). */
+        OperationDelivery: {
+            /**
+             * @example PENDING
+             * @example DELIVERED
+             */
+            status: string;
+            time: components["schemas"]["Timestamp"];
+            log: {
+                /**
+                 * @example PENDING
+                 * @example SEND
+                 */
+                status: string;
+                time: components["schemas"]["Timestamp"];
+            }[];
         };
         AuditApi: {
             self: components["schemas"]["Link"];

@@ -80,6 +80,7 @@ describe("POST /devicecontrol/operations", () => {
       deviceId: t.agentA,
       agentId: t.agentA,
       status: "PENDING",
+      delivery: { status: "PENDING", time: new Date(clock).toISOString(), log: [] },
       description: "Restart device",
       c8y_Restart: {},
     });
@@ -98,6 +99,7 @@ describe("POST /devicecontrol/operations", () => {
       creationTime: "2000-01-01T00:00:00.000Z",
       agentId: t.lonely,
       bulkOperationId: 7,
+      delivery: { status: "DELIVERED", time: "2000-01-01T00:00:00.000Z", log: [] },
       c8y_Command: { text: "uptime" },
     });
     expect(op.status).toBe("PENDING");
@@ -105,6 +107,7 @@ describe("POST /devicecontrol/operations", () => {
     expect(op).not.toHaveProperty("bulkOperationId");
     expect(op.id).not.toBe("1");
     expect(op.creationTime).toBe(new Date(clock).toISOString());
+    expect(op.delivery).toEqual({ status: "PENDING", time: new Date(clock).toISOString(), log: [] });
     expect(op.c8y_Command).toEqual({ text: "uptime" });
   });
 
@@ -488,6 +491,7 @@ describe("PUT /devicecontrol/operations/{id}", () => {
       deviceId: t.lonely,
       id: "1",
       creationTime: "2000-01-01T00:00:00.000Z",
+      delivery: { status: "DELIVERED", time: "2000-01-01T00:00:00.000Z", log: [] },
     });
     expect(res.status).toBe(200);
     const updated = await res.json();
@@ -498,6 +502,7 @@ describe("PUT /devicecontrol/operations/{id}", () => {
       deviceId: t.agentA,
       agentId: t.agentA,
       status: "SUCCESSFUL",
+      delivery: op.delivery,
       c8y_Command: { text: "uname -a", result: "Linux 6.1" },
     });
     expect(await (await p.request(`/devicecontrol/operations/${op.id}`)).json()).toEqual(updated);

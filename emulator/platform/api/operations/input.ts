@@ -21,6 +21,7 @@ const READ_ONLY = new Set([
   "agentId",
   "bulkOperationId",
   "deviceExternalIDs",
+  "delivery",
 ]);
 
 export function isStatus(v: unknown): v is OperationStatus {

@@ -20,6 +20,7 @@ export function operationJson(baseUrl: string, row: OperationRow): Record<string
   out.status = row.status;
   if (row.failure_reason !== null) out.failureReason = row.failure_reason;
   if (row.bulk_operation_id !== null) out.bulkOperationId = row.bulk_operation_id;
+  out.delivery = JSON.parse(row.delivery) as unknown;
   // Spread defines own properties: a "__proto__" fragment stays an ordinary key.
   return { ...out, ...(JSON.parse(row.fragments) as Record<string, unknown>) };
 }

@@ -4,6 +4,7 @@ import { forbidden, invalidData, notFound } from "../../http/errors.js";
 import type { Paging } from "../../http/paging.js";
 import { isId } from "../../store/hierarchy.js";
 import { auditChange, auditService, auditText, type Actor, type AuditService } from "../audit/service.js";
+import type { AuditChange } from "../audit/store.js";
 import { RESOURCE } from "../devicecontrol/common.js";
 import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
 import { fragmentsOf, readDeviceRef, readUpdate } from "./input.js";
@@ -34,6 +35,15 @@ const agentOf = (row: OperationRow) => (row.agent_id === null ? undefined : Stri
 const STATUS_TYPE = "com.cumulocity.model.operation.OperationStatus";
 const STRING_TYPE = "java.lang.String";
 
+/** The longest delivery log we keep; older entries are dropped first (docs/emulator-device-control.md). */
+export const MAX_DELIVERY_LOG = 100;
+
+interface DeliveryState {
+  status: string;
+  time: string;
+  log: { status: string; time: string }[];
+}
+
 /**
  * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
  * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
@@ -48,6 +58,7 @@ export class OperationsService {
     this.store = operationsStore(ctx.db);
     this.externalIds = externalIdStore(ctx.db);
     this.audit = auditService(ctx);
+    ctx.events.onHandover((data) => this.handedOver(data));
   }
 
   /** The bootstrap user may do nothing with operations. */
@@ -87,8 +98,8 @@ export class OperationsService {
   }
 
   /**
-   * Always PENDING, routed to the nearest agent at or above the device. The "Operation created" audit record is
-   * written in the same transaction.
+   * Always PENDING, routed to the nearest agent at or above the device; delivery PENDING with an empty log. The
+   * "Operation created" audit record is written in the same transaction.
    */
   create(p: Principal, actor: Actor, body: Record<string, unknown>, baseUrl: string): OperationRow {
     const deviceId = readDeviceRef(body.deviceId);
@@ -102,6 +113,7 @@ export class OperationsService {
       // No agent above the device: created anyway, without agentId (§0a).
       const agent = this.ctx.hierarchy.agentFor(deviceId);
       const now = isoTime(this.ctx.now());
+      const delivery: DeliveryState = { status: "PENDING", time: now, log: [] };
       this.store.insert({
         id,
         deviceId: Number(deviceId),
@@ -109,6 +121,7 @@ export class OperationsService {
         creationTime: now,
         // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
         fragments: JSON.stringify(Object.fromEntries(fragments)),
+        delivery: JSON.stringify(delivery),
       });
       const row = this.store.get(id)!;
       this.recordAudit(actor, "Operation created", row, [
@@ -171,12 +184,7 @@ export class OperationsService {
   }
 
   /** `source` is the operation, the device goes into AuditSourceDevice (platform-fleet.md §2). */
-  private recordAudit(
-    actor: Actor,
-    activity: string,
-    row: OperationRow,
-    changes: ReturnType<typeof auditChange>[],
-  ) {
+  private recordAudit(actor: Actor, activity: string, row: OperationRow, changes: AuditChange[]) {
     const fragments = JSON.parse(row.fragments) as Record<string, unknown>;
     const description = typeof fragments.description === "string" ? fragments.description : undefined;
     const deviceId = String(row.device_id);
@@ -192,6 +200,40 @@ export class OperationsService {
       ]),
       changes,
     });
+  }
+
+  /**
+   * The agent endpoint handed the operation to a session (docs/emulator-device-control.md, "Delivery"): the current
+   * state goes into the log, followed by SEND, and the status becomes DELIVERED. Every further hand-over (another
+   * session, a reconnect) appends again. Publishes an UPDATE, as for any change of the representation.
+   */
+  private handedOver(data: unknown): void {
+    // Runs inside the realtime endpoint's reply path: a failure here must never break the delivery itself.
+    try {
+      const id = typeof data === "object" && data !== null ? (data as { id?: unknown }).id : undefined;
+      if (typeof id !== "string" || !isId(id)) return;
+      const row = this.ctx.db.transaction(() => {
+        const current = this.store.get(Number(id));
+        if (!current) return undefined; // deleted meanwhile
+        const now = isoTime(this.ctx.now());
+        const before = JSON.parse(current.delivery) as DeliveryState;
+        const log = [
+          ...before.log,
+          { status: before.status, time: before.time },
+          { status: "SEND", time: now },
+        ];
+        const next: DeliveryState = { status: "DELIVERED", time: now, log: log.slice(-MAX_DELIVERY_LOG) };
+        this.store.setDelivery(current.id, JSON.stringify(next));
+        return this.store.get(current.id)!;
+      })();
+      if (!row) return;
+      // The base URL of the representation the endpoint delivered (self links must match the REST answers).
+      const self =
+        typeof (data as { self?: unknown }).self === "string" ? (data as { self: string }).self : "";
+      this.publish("UPDATE", row, self.replace(/\/devicecontrol\/operations\/[^/]*$/, ""));
+    } catch {
+      // Only the delivery record is lost; the operation reached the agent.
+    }
   }
 
   private publish(action: "CREATE" | "UPDATE", row: OperationRow, baseUrl: string): void {

@@ -14,6 +14,8 @@ export interface OperationRow {
   failure_reason: string | null;
   bulk_operation_id: number | null;
   fragments: string;
+  /** JSON of the delivery fragment {status, time, log} (migration 0006). */
+  delivery: string;
 }
 
 /** A list row: the operation and the name of its device (null when it has none). */
@@ -113,13 +115,14 @@ export class OperationsStore {
     this.s = {
       get: db.prepare("SELECT * FROM operations WHERE id = ?"),
       insert: db.prepare(
-        "INSERT INTO operations (id, device_id, agent_id, status, creation_time, fragments) " +
-          "VALUES (@id, @deviceId, @agentId, 'PENDING', @creationTime, @fragments)",
+        "INSERT INTO operations (id, device_id, agent_id, status, creation_time, fragments, delivery) " +
+          "VALUES (@id, @deviceId, @agentId, 'PENDING', @creationTime, @fragments, @delivery)",
       ),
       update: db.prepare(
         "UPDATE operations SET status = @status, failure_reason = @failureReason, fragments = @fragments " +
           "WHERE id = @id",
       ),
+      setDelivery: db.prepare("UPDATE operations SET delivery = ? WHERE id = ?"),
       deleteForDevices: db.prepare(
         "DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) RETURNING id, device_id, agent_id",
       ),
@@ -143,12 +146,17 @@ export class OperationsStore {
     agentId: number | null;
     creationTime: string;
     fragments: string;
+    delivery: string;
   }): void {
     this.s.insert!.run(op);
   }
 
   update(id: number, status: OperationStatus, failureReason: string | null, fragments: string): void {
     this.s.update!.run({ id, status, failureReason, fragments });
+  }
+
+  setDelivery(id: number, delivery: string): void {
+    this.s.setDelivery!.run(delivery, id);
   }
 
   /** One page in id order (newest first with `newestFirst`), with the device's name. */
