@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
-import type { Db } from "../../store/db.js";
+import { statementCache, type Db } from "../../store/db.js";
+import { ACCESSIBLE_TO_USER } from "../../store/hierarchy.js";
 
 /** How an attribute changed (platform-fleet.md §2; the JS client adds REMOVED). */
 export type ChangeType = "ADDED" | "REPLACED" | "REMOVED";
@@ -55,10 +56,7 @@ interface CompiledFilter {
 function compile(f: AuditFilter): CompiledFilter {
   const out = { with: "", where: [] as string[], params: [] as unknown[] };
   if (f.visibleTo !== undefined) {
-    // The same scope as Hierarchy.canAccess: objects the user owns and everything below them.
-    out.with = `WITH RECURSIVE acc(id) AS (
-      SELECT id FROM managed_objects WHERE owner = ?
-      UNION SELECT r.child_id FROM mo_refs r JOIN acc ON r.parent_id = acc.id)`;
+    out.with = ACCESSIBLE_TO_USER;
     out.where.push("(a.device_id IN (SELECT id FROM acc) OR a.username = ?)");
     out.params.push(f.visibleTo, f.visibleTo);
   }
@@ -90,9 +88,10 @@ function compile(f: AuditFilter): CompiledFilter {
  */
 export class AuditStore {
   private readonly s: Record<string, Statement>;
-  private readonly statements = new Map<string, Statement<unknown[], unknown>>();
+  private readonly prepared: (sql: string) => Statement<unknown[], unknown>;
 
   constructor(private readonly db: Db) {
+    this.prepared = statementCache(db);
     this.s = {
       get: db.prepare("SELECT * FROM audit_records WHERE id = ?"),
       insert: db.prepare(
@@ -101,12 +100,6 @@ export class AuditStore {
           "@username, @application, @activity, @text, @severity, @time, @creation_time, @changes, @fragments)",
       ),
     };
-  }
-
-  private prepared(sql: string): Statement<unknown[], unknown> {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare<unknown[], unknown>(sql)));
-    return s;
   }
 
   get(id: number): AuditRow | undefined {

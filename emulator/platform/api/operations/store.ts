@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
-import type { Db } from "../../store/db.js";
+import { statementCache, type Db } from "../../store/db.js";
+import { ACCESSIBLE_TO_USER } from "../../store/hierarchy.js";
 
 export const OPERATION_STATUSES = ["PENDING", "EXECUTING", "SUCCESSFUL", "FAILED"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -56,10 +57,7 @@ interface CompiledFilter {
 function compile(f: OperationFilter): CompiledFilter {
   const out = { with: "", where: [] as string[], params: [] as unknown[] };
   if (f.visibleTo !== undefined) {
-    // The same scope as Hierarchy.canAccess: objects the user owns and everything below them.
-    out.with = `WITH RECURSIVE acc(id) AS (
-      SELECT id FROM managed_objects WHERE owner = ?
-      UNION SELECT r.child_id FROM mo_refs r JOIN acc ON r.parent_id = acc.id)`;
+    out.with = ACCESSIBLE_TO_USER;
     out.params.push(f.visibleTo);
     out.where.push("o.device_id IN (SELECT id FROM acc)");
   }
@@ -108,10 +106,10 @@ const removed = (rows: Pick<OperationRow, "id" | "device_id" | "agent_id">[]): R
 /** The only writer of the operations table. */
 export class OperationsStore {
   private readonly s: Record<string, Statement>;
-  // Filters produce a handful of distinct statements; prepare each once.
-  private readonly statements = new Map<string, Statement<unknown[], unknown>>();
+  private readonly prepared: (sql: string) => Statement<unknown[], unknown>;
 
   constructor(private readonly db: Db) {
+    this.prepared = statementCache(db);
     this.s = {
       get: db.prepare("SELECT * FROM operations WHERE id = ?"),
       insert: db.prepare(
@@ -127,12 +125,6 @@ export class OperationsStore {
         "DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) RETURNING id, device_id, agent_id",
       ),
     };
-  }
-
-  private prepared(sql: string): Statement<unknown[], unknown> {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare<unknown[], unknown>(sql)));
-    return s;
   }
 
   get(id: number): OperationRow | undefined {
