@@ -33,4 +33,17 @@ export class PlatformEvents {
     this.emitter.on("change", listener);
     return () => this.emitter.off("change", listener);
   }
+
+  /**
+   * The operations endpoint handed a data message (an operation's representation) to a subscribed session: a
+   * long-poll reply or a websocket frame. The operations module records it as the operation's delivery.
+   */
+  handedOver(data: unknown): void {
+    this.emitter.emit("handover", data);
+  }
+
+  onHandover(listener: (data: unknown) => void): () => void {
+    this.emitter.on("handover", listener);
+    return () => this.emitter.off("handover", listener);
+  }
 }

@@ -1,20 +1,18 @@
 import type { PlatformContext } from "../context.js";
 import type { Router } from "../http/router.js";
 import { registerTenantApi } from "./tenant.js";
-import { registerBulkRegistrationApi } from "./bulk-registration.js";
-import { registerDeviceCredentialsApi } from "./device-credentials.js";
-import { registerDeviceRequestsApi } from "./device-requests.js";
-import { registerOperationsApi } from "./operations.js";
-import { registerIdentityApi } from "./identity.js";
+import { registerAuditApi } from "./audit/routes.js";
+import { registerDeviceControlApi } from "./devicecontrol/routes.js";
+import { registerOperationsApi } from "./operations/routes.js";
+import { registerIdentityApi } from "./identity/routes.js";
 import { registerInventoryApi } from "./inventory/routes.js";
 
 /** Every REST module registers its routes here; literal segments must be registered before parameters. */
 export function registerApiModules(router: Router, ctx: PlatformContext): void {
   registerTenantApi(router, ctx);
-  registerDeviceRequestsApi(router, ctx);
-  registerDeviceCredentialsApi(router, ctx);
-  registerBulkRegistrationApi(router, ctx);
+  registerDeviceControlApi(router, ctx);
   registerOperationsApi(router, ctx);
   registerIdentityApi(router, ctx);
   registerInventoryApi(router, ctx);
+  registerAuditApi(router, ctx);
 }

@@ -21,6 +21,9 @@ export type MediaType =
   | "inventoryApi"
   | "identityApi"
   | "deviceControlApi"
+  | "auditApi"
+  | "auditRecord"
+  | "auditRecordCollection"
   | "error";
 
 /** The Content-Type the platform emits for a vendor type. */

@@ -44,6 +44,8 @@ export interface RealtimeEvents {
   /** A connect reply left (successful or not), possibly into a connection the client already closed. */
   "connect-answered": [{ family: Family; clientId: string | undefined; successful: boolean }];
   "session-closed": [{ family: Family; clientId: string; reason: SessionEndReason }];
+  /** A data message left for a session: in a long-poll reply or as a websocket frame. */
+  "data-sent": [{ family: Family; channel: string; data: unknown }];
 }
 
 const CONNECTION_TYPES = ["long-polling", "callback-polling", "websocket"];
@@ -287,6 +289,9 @@ export class BayeuxEndpoint {
   }
 
   private outgoing(reply: FayeMessage): FayeMessage {
+    // Deliveries carry data and no `successful`; replies to (refused) client publishes are the other way round.
+    if (typeof reply.channel === "string" && !reply.channel.startsWith("/meta/") && reply.data !== undefined)
+      this.emitter.emit("data-sent", { family: this.family, channel: reply.channel, data: reply.data });
     if (typeof reply.error === "string") reply.error = cometdError(reply.error);
     const clientId = typeof reply.clientId === "string" ? reply.clientId : undefined;
 

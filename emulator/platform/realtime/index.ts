@@ -96,6 +96,11 @@ export function attachRealtime(
     return header ? ctx.auth.fromHeader(header) : undefined;
   }
 
+  // What the agent endpoint hands to a session is an operation: the platform records it as delivered.
+  events.on("data-sent", ({ family, data }) => {
+    if (family === "operations") ctx.events.handedOver(data);
+  });
+
   const unsubscribe = ctx.events.subscribe((event) => {
     const deliveries = deliveriesFor(event);
     for (const family of ["operations", "realtime"] as const) {

@@ -4,6 +4,19 @@ import { join } from "node:path";
 
 export type Db = Database.Database;
 
+/**
+ * Prepares each distinct SQL text once: list filters compose a handful of statements (which filters are present),
+ * and preparing them per request would cost more than running them.
+ */
+export function statementCache(db: Db): (sql: string) => Database.Statement<unknown[], unknown> {
+  const statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  return (sql) => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = db.prepare<unknown[], unknown>(sql)));
+    return s;
+  };
+}
+
 /** A schema change: applied once, in order, inside one transaction. */
 export interface Migration {
   id: string;

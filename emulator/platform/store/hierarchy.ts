@@ -59,6 +59,14 @@ export class Hierarchy {
   }
 }
 
+/**
+ * A WITH clause naming `acc(id)`: the objects a device user can access, the same rule as Hierarchy.canAccess as a
+ * set (objects the user owns and everything below them over any reference). Binds one parameter: the user name.
+ */
+export const ACCESSIBLE_TO_USER = `WITH RECURSIVE acc(id) AS (
+  SELECT id FROM managed_objects WHERE owner = ?
+  UNION SELECT r.child_id FROM mo_refs r JOIN acc ON r.parent_id = acc.id)`;
+
 /** Platform ids are decimal digit strings; anything else (paths, letters, huge numbers) is no id at all. */
 export function isId(id: string): boolean {
   return /^[1-9]\d{0,15}$/.test(id);

@@ -167,3 +167,53 @@ migrations.push({
     FROM managed_objects m;
   `,
 });
+
+migrations.push({
+  id: "0005-audit",
+  up: `
+    -- Audit records (docs/emulator-audit.md). Written by the platform in the transaction of the change they record,
+    -- or POSTed by admins. source_id is opaque text (an operation, an object, a bulk operation…); device_id is the
+    -- com_cumulocity_model_event_AuditSourceDevice of the record, used for device users' visibility.
+    CREATE TABLE audit_records (
+      id INTEGER PRIMARY KEY,
+      type TEXT NOT NULL,
+      source_id TEXT NOT NULL,
+      device_id INTEGER,
+      username TEXT,
+      application TEXT,
+      activity TEXT NOT NULL,
+      text TEXT NOT NULL,
+      severity TEXT NOT NULL,
+      time TEXT NOT NULL,
+      creation_time TEXT NOT NULL,
+      changes TEXT,
+      fragments TEXT NOT NULL DEFAULT '{}'
+    );
+    -- Every list filter has an index that also yields the order (time, id), so a page is an index range scan.
+    -- The history of one operation (source + type, as the vendor UI asks) is the one that must stay fast.
+    CREATE INDEX audit_by_source ON audit_records (source_id, type, time, id);
+    CREATE INDEX audit_by_type ON audit_records (type, time, id);
+    CREATE INDEX audit_by_user ON audit_records (username, time, id);
+    CREATE INDEX audit_by_application ON audit_records (application, time, id);
+    CREATE INDEX audit_by_device ON audit_records (device_id, time, id);
+    CREATE INDEX audit_by_time ON audit_records (time, id);
+    -- Audit records cannot be changed or deleted, whoever asks (the API has no such call either).
+    CREATE TRIGGER audit_records_immutable BEFORE UPDATE ON audit_records BEGIN
+      SELECT RAISE(ABORT, 'audit records cannot be changed');
+    END;
+    CREATE TRIGGER audit_records_undeletable BEFORE DELETE ON audit_records BEGIN
+      SELECT RAISE(ABORT, 'audit records cannot be deleted');
+    END;
+  `,
+});
+
+migrations.push({
+  id: "0006-operation-delivery",
+  up: `
+    -- The delivery fragment of operations: {status, time, log}, maintained by the platform (docs/emulator-device-control.md).
+    -- Older rows get the creation state; a "delivery" a client sent back then was kept as a fragment and goes now.
+    ALTER TABLE operations ADD COLUMN delivery TEXT;
+    UPDATE operations SET delivery = json_object('status', 'PENDING', 'time', creation_time, 'log', json('[]')),
+      fragments = json_remove(fragments, '$.delivery');
+  `,
+});

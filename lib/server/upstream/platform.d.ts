@@ -759,6 +759,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit API root with URI templates */
+        get: operations["getAuditApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/auditRecords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of audit records, oldest first by time
+         * @description The history of an operation is `source=<operationId>&type=Operation`. Device users see the records about objects they can access and the ones they wrote.
+         */
+        get: operations["getAuditRecords"];
+        put?: never;
+        /** Create an audit record (audit admin role only) */
+        post: operations["postAuditRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/auditRecords/{auditRecordId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                auditRecordId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** One audit record */
+        get: operations["getAuditRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1176,6 +1233,7 @@ export interface components {
             failureReason?: string;
             description?: string;
             bulkOperationId?: number;
+            delivery?: components["schemas"]["OperationDelivery"];
             /** @description Only when listing with agentId. */
             deviceExternalIDs?: {
                 externalIds: {
@@ -1207,6 +1265,97 @@ export interface components {
         };
         OperationCollection: components["schemas"]["CollectionLinks"] & {
             operations: components["schemas"]["Operation"][];
+        };
+        /** @description Read-only; set by the platform. PENDING with an empty log at creation; when the agent endpoint hands the operation to a subscribed agent, the previous state and a SEND entry are appended to `log` and the status becomes DELIVERED (docs/emulator-device-control.md). */
+        OperationDelivery: {
+            /**
+             * @example PENDING
+             * @example DELIVERED
+             */
+            status: string;
+            time: components["schemas"]["Timestamp"];
+            log: {
+                /**
+                 * @example PENDING
+                 * @example SEND
+                 */
+                status: string;
+                time: components["schemas"]["Timestamp"];
+            }[];
+        };
+        AuditApi: {
+            self: components["schemas"]["Link"];
+            /** @description Link to the record collection. */
+            auditRecords: {
+                [key: string]: unknown;
+            };
+            /** @description URI template with {type}. */
+            auditRecordsForType: string;
+            /** @description URI template with {user}. */
+            auditRecordsForUser: string;
+            /** @description URI template with {application}. */
+            auditRecordsForApplication: string;
+            auditRecordsForUserAndType?: string;
+            auditRecordsForUserAndApplication?: string;
+            auditRecordsForTypeAndApplication?: string;
+            auditRecordsForTypeAndUserAndApplication?: string;
+        };
+        /** @enum {string} */
+        AuditSeverity: "critical" | "major" | "minor" | "warning" | "information";
+        AuditChange: {
+            /** @example status */
+            attribute: string;
+            /** @description Java type of the attribute, e.g. com.cumulocity.model.operation.OperationStatus. */
+            type: string;
+            /** @description null when the attribute was added. */
+            previousValue: unknown;
+            /** @description null when the attribute was removed. */
+            newValue: unknown;
+            /** @enum {string} */
+            changeType: "ADDED" | "REPLACED" | "REMOVED";
+        };
+        /** @description A record of a change. For operations `source.id` is the operation and the device is in `com_cumulocity_model_event_AuditSourceDevice`. */
+        AuditRecord: {
+            id: components["schemas"]["Id"];
+            self: components["schemas"]["Link"];
+            /** @description Operation, BulkOperation, Inventory, Alarm, User, … (clients may post other types). */
+            type: string;
+            time: components["schemas"]["Timestamp"];
+            creationTime: components["schemas"]["Timestamp"];
+            source: {
+                id: string;
+                self?: components["schemas"]["Link"];
+            };
+            com_cumulocity_model_event_AuditSourceDevice?: {
+                id: components["schemas"]["Id"];
+            };
+            user?: string;
+            application?: string;
+            /** @example Operation updated */
+            activity: string;
+            text: string;
+            severity: components["schemas"]["AuditSeverity"];
+            changes?: components["schemas"]["AuditChange"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `id`, `self`, `creationTime`, `application` and `changes` are set by the platform and ignored. `user` defaults to the caller, `severity` to information. Other properties are kept as custom fragments. */
+        AuditRecordInput: {
+            activity: string;
+            source: {
+                id: string;
+            };
+            text: string;
+            time: components["schemas"]["Timestamp"];
+            type: string;
+            /** @description One of the AuditSeverity values, in any case. */
+            severity?: string;
+            user?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        AuditRecordCollection: components["schemas"]["CollectionLinks"] & {
+            auditRecords: components["schemas"]["AuditRecord"][];
         };
     };
     responses: {
@@ -1305,6 +1454,8 @@ export interface components {
         ExternalIdValue: string;
         /** @description Tenant to log in to; when absent the tenant comes from the request's host. */
         LoginTenantId: string;
+        /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+        OperationStatusFilter: components["schemas"]["OperationStatus"] | components["schemas"]["OperationStatus"][];
         /** @description How the change is processed; QUIESCENT and CEP changes are not sent to real-time subscribers. */
         ProcessingMode: "PERSISTENT" | "TRANSIENT" | "QUIESCENT" | "CEP";
         /** @description Items per page; default 5; values above 2000 are cut to 2000. */
@@ -3050,7 +3201,8 @@ export interface operations {
                 agentId?: components["schemas"]["Id"];
                 /** @description Operations for this device. */
                 deviceId?: components["schemas"]["Id"];
-                status?: components["schemas"]["OperationStatus"];
+                /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+                status?: components["parameters"]["OperationStatusFilter"];
                 /** @description Only items that have this top-level fragment. */
                 fragmentType?: components["parameters"]["FilterFragmentType"];
                 /** @description Start of the creation-time range (inclusive); a date or date-time, UTC when without zone. */
@@ -3131,7 +3283,8 @@ export interface operations {
             query?: {
                 agentId?: components["schemas"]["Id"];
                 deviceId?: components["schemas"]["Id"];
-                status?: components["schemas"]["OperationStatus"];
+                /** @description Only operations in this status; repeated (`status=PENDING&status=EXECUTING`) for any of several, as @c8y/client sends an array. */
+                status?: components["parameters"]["OperationStatusFilter"];
                 /** @description Start of the creation-time range (inclusive); a date or date-time, UTC when without zone. */
                 dateFrom?: components["parameters"]["DateFrom"];
                 /** @description End of the creation-time range (exclusive). */
@@ -3220,6 +3373,131 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidData"];
+        };
+    };
+    getAuditApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.auditapi+json": components["schemas"]["AuditApi"];
+                    "application/json": components["schemas"]["AuditApi"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getAuditRecords: {
+        parameters: {
+            query?: {
+                /** @description The record's `source.id` (an operation id for operation records, not the device's). */
+                source?: string;
+                type?: string;
+                user?: string;
+                application?: string;
+                /** @description Start of the `time` range (inclusive); a date or date-time, UTC when without zone. */
+                dateFrom?: string;
+                /** @description End of the `time` range (exclusive). */
+                dateTo?: string;
+                /** @description Newest first; on a real tenant only together with a date range. */
+                revert?: boolean;
+                /** @description Items per page; default 5; values above 2000 are cut to 2000. */
+                pageSize?: components["parameters"]["PageSize"];
+                currentPage?: components["parameters"]["CurrentPage"];
+                /** @description Add `statistics.totalPages`. */
+                withTotalPages?: components["parameters"]["WithTotalPages"];
+                /** @description Add `statistics.totalElements`. */
+                withTotalElements?: components["parameters"]["WithTotalElements"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.auditrecordcollection+json": components["schemas"]["AuditRecordCollection"];
+                    "application/json": components["schemas"]["AuditRecordCollection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    postAuditRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.com.nsn.cumulocity.auditrecord+json": components["schemas"]["AuditRecordInput"];
+                "application/json": components["schemas"]["AuditRecordInput"];
+            };
+        };
+        responses: {
+            /** @description Created. Location points at the record. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.auditrecord+json": components["schemas"]["AuditRecord"];
+                    "application/json": components["schemas"]["AuditRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    getAuditRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                auditRecordId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.auditrecord+json": components["schemas"]["AuditRecord"];
+                    "application/json": components["schemas"]["AuditRecord"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -45,7 +45,15 @@ async function expectPlatformError(res: Response, where: string) {
 /** Everything the platform holds, to prove that refused requests wrote nothing. */
 function snapshot(): string {
   const db = p.platform.ctx.db;
-  return ["managed_objects", "mo_refs", "external_ids", "device_requests", "operations", "users"]
+  return [
+    "managed_objects",
+    "mo_refs",
+    "external_ids",
+    "device_requests",
+    "operations",
+    "users",
+    "audit_records",
+  ]
     .map((t) => `${t}:${JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}`)
     .join("\n");
 }

@@ -1,7 +1,7 @@
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChangeEvent } from "../../events.js";
 import { basic, startTestPlatform, TENANT, type TestPlatform } from "../../../../tests/support/platform.js";
+import { withoutAccept as rawWithoutAccept } from "../devicecontrol/__tests__/fixtures.js";
 
 const VENDOR = "application/vnd.com.nsn.cumulocity.";
 const MO_TYPE = `${VENDOR}managedObject+json;charset=UTF-8;ver=0.9`;
@@ -74,24 +74,7 @@ const total = () =>
   (p.platform.ctx.db.prepare("SELECT count(*) AS n FROM managed_objects").get() as { n: number }).n;
 
 /** fetch always sends an Accept header; this sends none, like many device clients. */
-function withoutAccept(method: string, path: string, body: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-    (resolve, reject) => {
-      const req = httpRequest(
-        `${p.url}${path}`,
-        { method, headers: { authorization: p.admin, "content-type": "application/json" } },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    },
-  );
-}
+const withoutAccept = (method: string, path: string, body: string) => rawWithoutAccept(p, method, path, body);
 
 describe("POST /inventory/managedObjects", () => {
   it("creates an object with the platform's representation", async () => {

@@ -80,6 +80,7 @@ describe("POST /devicecontrol/operations", () => {
       deviceId: t.agentA,
       agentId: t.agentA,
       status: "PENDING",
+      delivery: { status: "PENDING", time: new Date(clock).toISOString(), log: [] },
       description: "Restart device",
       c8y_Restart: {},
     });
@@ -98,6 +99,7 @@ describe("POST /devicecontrol/operations", () => {
       creationTime: "2000-01-01T00:00:00.000Z",
       agentId: t.lonely,
       bulkOperationId: 7,
+      delivery: { status: "DELIVERED", time: "2000-01-01T00:00:00.000Z", log: [] },
       c8y_Command: { text: "uptime" },
     });
     expect(op.status).toBe("PENDING");
@@ -105,6 +107,7 @@ describe("POST /devicecontrol/operations", () => {
     expect(op).not.toHaveProperty("bulkOperationId");
     expect(op.id).not.toBe("1");
     expect(op.creationTime).toBe(new Date(clock).toISOString());
+    expect(op.delivery).toEqual({ status: "PENDING", time: new Date(clock).toISOString(), log: [] });
     expect(op.c8y_Command).toEqual({ text: "uptime" });
   });
 
@@ -288,6 +291,25 @@ describe("GET /devicecontrol/operations filters", () => {
     expect((await qlist("bulkOperationId=15")).operations[0]!.bulkOperationId).toBe(15);
   });
 
+  it("filters by a repeated status: any of the given ones", async () => {
+    expect(ids((await qlist("status=PENDING&status=EXECUTING&pageSize=100")).operations)).toEqual(
+      pick(0, 2, 3, 5),
+    );
+    expect(ids((await qlist("status=SUCCESSFUL&status=FAILED&status=SUCCESSFUL")).operations)).toEqual(
+      pick(1, 4),
+    );
+    expect(ids((await qlist(`status=EXECUTING&status=FAILED&agentId=${d.agent}`)).operations)).toEqual(
+      pick(2, 4),
+    );
+    const counted = await qlist("status=PENDING&status=FAILED&pageSize=1&withTotalElements=true");
+    expect(counted.statistics.totalElements).toBe(4);
+    // An empty value among them is no filter value; a wrong one refuses the whole request.
+    expect(ids((await qlist("status=&status=SUCCESSFUL")).operations)).toEqual(pick(1));
+    const bad = await q.request("/devicecontrol/operations?status=PENDING&status=DONE");
+    expect(bad.status).toBe(422);
+    expect((await errorOf(bad)).error).toBe("devicecontrol/Invalid Data");
+  });
+
   it("matches nothing for ids that do not exist or are not ids", async () => {
     for (const query of ["agentId=99999", "deviceId=abc", `agentId=${d.sensor}`, "fragmentType=c8y_Nothing"])
       expect((await qlist(query)).operations).toEqual([]);
@@ -469,6 +491,7 @@ describe("PUT /devicecontrol/operations/{id}", () => {
       deviceId: t.lonely,
       id: "1",
       creationTime: "2000-01-01T00:00:00.000Z",
+      delivery: { status: "DELIVERED", time: "2000-01-01T00:00:00.000Z", log: [] },
     });
     expect(res.status).toBe(200);
     const updated = await res.json();
@@ -479,6 +502,7 @@ describe("PUT /devicecontrol/operations/{id}", () => {
       deviceId: t.agentA,
       agentId: t.agentA,
       status: "SUCCESSFUL",
+      delivery: op.delivery,
       c8y_Command: { text: "uname -a", result: "Linux 6.1" },
     });
     expect(await (await p.request(`/devicecontrol/operations/${op.id}`)).json()).toEqual(updated);
@@ -557,6 +581,43 @@ describe("DELETE /devicecontrol/operations", () => {
       // Without any filter, everything goes.
       expect((await q.request("/devicecontrol/operations", { method: "DELETE" })).status).toBe(204);
       expect((await (await q.request("/devicecontrol/operations")).json()).operations).toEqual([]);
+    } finally {
+      await q.close();
+    }
+  });
+});
+
+describe("DELETE /devicecontrol/operations with a repeated status", () => {
+  it("deletes the operations in any of the statuses and keeps the others", async () => {
+    const q = await startTestPlatform();
+    try {
+      const agent = await createMo(q, { name: "GW", fragments: AGENT });
+      const mk = async () =>
+        (
+          (await (
+            await q.request("/devicecontrol/operations", {
+              method: "POST",
+              ...json({ deviceId: agent, c8y_Restart: {} }),
+            })
+          ).json()) as { id: string }
+        ).id;
+      const put = (id: string, status: string) =>
+        q.request(`/devicecontrol/operations/${id}`, { method: "PUT", ...json({ status }) });
+      const [pending, executing, done] = [await mk(), await mk(), await mk()];
+      await put(executing, "EXECUTING");
+      await put(done, "EXECUTING");
+      await put(done, "SUCCESSFUL");
+      const res = await q.request(
+        `/devicecontrol/operations?deviceId=${agent}&status=PENDING&status=EXECUTING`,
+        {
+          method: "DELETE",
+        },
+      );
+      expect(res.status).toBe(204);
+      const left = (await (await q.request("/devicecontrol/operations?pageSize=100")).json()).operations;
+      expect(ids(left)).toEqual([done]);
+      for (const gone of [pending, executing])
+        expect((await q.request(`/devicecontrol/operations/${gone}`)).status).toBe(404);
     } finally {
       await q.close();
     }

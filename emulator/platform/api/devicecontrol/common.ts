@@ -65,15 +65,29 @@ export function deviceUserName(deviceId: string): string {
  * dateFrom/dateTo query values: a date or date-time; zone-less values are UTC (platform-api.md §2.6). Returned in
  * the stored format (toISOString), so that comparing strings compares instants.
  */
-export function parseDateParam(query: URLSearchParams, name: string): string | undefined {
+export function parseDateParam(
+  query: URLSearchParams,
+  name: string,
+  resource: string = RESOURCE,
+): string | undefined {
   let raw = query.get(name);
   if (raw === null || raw === "") return undefined;
   // An unencoded "+01:00" arrives as " 01:00" (form decoding); take it back rather than failing.
   raw = raw.replace(/ (\d{2}:?\d{2})$/, "+$1");
+  const iso = parseTimestamp(raw);
+  if (iso === undefined) throw invalidData(resource, `Invalid date for ${name}: '${raw}'`);
+  return iso;
+}
+
+/**
+ * A date or date-time as the platform takes it (zone-less = UTC), normalised to toISOString(); undefined when the
+ * text is no such date or names one that does not exist (2025-02-30, 24:00).
+ */
+export function parseTimestamp(raw: string): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
     raw,
   );
-  if (!m) throw invalidData(RESOURCE, `Invalid date for ${name}: '${raw}'`);
+  if (!m) return undefined;
   const time = m[2] ?? "00:00:00";
   let zone = m[3] ?? "Z";
   if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
@@ -90,13 +104,12 @@ export function parseDateParam(query: URLSearchParams, name: string): string | u
     (sec ?? 0) >= 60 ||
     zoneHours > 23
   )
-    throw invalidData(RESOURCE, `Invalid date for ${name}: '${raw}'`);
+    return undefined;
   // Milliseconds only: Date.parse does not take more fraction digits.
   const t = time.replace(/(\.\d{3})\d+$/, "$1");
   const ms = Date.parse(`${m[1]}T${t}${zone}`);
-  if (!Number.isFinite(ms)) throw invalidData(RESOURCE, `Invalid date for ${name}: '${raw}'`);
-  const d = new Date(ms);
-  return d.toISOString();
+  if (!Number.isFinite(ms)) return undefined;
+  return new Date(ms).toISOString();
 }
 
 /** Reads the `file` part of a multipart/form-data body with the fetch implementation built into Node. */

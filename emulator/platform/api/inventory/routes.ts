@@ -5,6 +5,7 @@ import { invalidData } from "../../http/errors.js";
 import { vendorToken } from "../../http/media.js";
 import { pageEnvelope, parseBool, parsePaging } from "../../http/paging.js";
 import type { RequestContext, Router } from "../../http/router.js";
+import { actorOf } from "../audit/service.js";
 import { isHeartbeat, parseMoInput, type MoInput } from "./input.js";
 import { buildListSql, invalidQuery, renderOptions, selectPage, type ListSql } from "./list.js";
 import { registerReferenceRoutes } from "./references.js";
@@ -192,7 +193,7 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
     const { deleted, neighbours, operations } = ctx.db.transaction(() => {
       const row = svc.accessible(rc.principal, id);
       const deleted = svc.deletionSet(row, flags);
-      return { deleted, ...svc.deleteInTx(deleted, flags.withDeviceUser) };
+      return { deleted, ...svc.deleteInTx(actorOf(rc), deleted, flags.withDeviceUser) };
     })();
     svc.publishOperationsDeleted(operations);
     svc.publishDeleted(deleted);

@@ -2,16 +2,14 @@ import type { Principal } from "../../auth/principal.js";
 import { isoTime, type PlatformContext } from "../../context.js";
 import { forbidden, notFound } from "../../http/errors.js";
 import { isId } from "../../store/hierarchy.js";
-import { externalIdStore, externalIdTaken, validateExternalId, type ExternalIdStore } from "../identity.js";
+import { auditService, auditText, type Actor } from "../audit/service.js";
+import { externalIdTaken, validateExternalId } from "../identity/service.js";
+import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
+import { operationsService } from "../operations/service.js";
+import { operationsStore, type RemovedOperation } from "../operations/store.js";
 import { mergeFragments, type MoInput } from "./input.js";
 import { defaultRender, renderMany, type Json } from "./serialize.js";
-import {
-  CHILD_KINDS,
-  inventoryStore,
-  type InventoryStore,
-  type MoRow,
-  type RemovedOperation,
-} from "./store.js";
+import { CHILD_KINDS, inventoryStore, type InventoryStore, type MoRow } from "./store.js";
 
 export const moNotFound = (id: string) =>
   notFound("inventory", `Finding device data from database failed : No managedObject for id '${id}'!`);
@@ -62,18 +60,31 @@ export class InventoryService {
       validateExternalId(type, externalId, "inventory");
       if (this.externalIds.find(type, externalId)) throw externalIdTaken(type, externalId);
     }
+    const row = this.insertInTx({ ...input, owner, fragments: Object.fromEntries(input.fragments) }, nowMs);
+    for (const { type, externalId } of input.externalIds) this.externalIds.insert(type, externalId, row.id);
+    return row;
+  }
+
+  /**
+   * Inserts an object the platform itself creates (device registration: groups of a bulk PATH, bulk devices); no
+   * access rules apply. `fragments` are the custom top-level fragments. Inside the caller's transaction.
+   */
+  insertInTx(
+    obj: { name?: string | null; type?: string | null; owner: string; fragments: Record<string, unknown> },
+    nowMs: number,
+  ): MoRow {
     const now = isoTime(nowMs);
     const row: MoRow = {
       id: Number(this.ctx.nextId()),
-      type: input.type ?? null,
-      name: input.name ?? null,
-      owner,
+      type: obj.type ?? null,
+      name: obj.name ?? null,
+      owner: obj.owner,
       creation_time: now,
       last_updated: now,
-      fragments: JSON.stringify(Object.fromEntries(input.fragments)),
+      // fromEntries/JSON keep a "__proto__" fragment an ordinary key.
+      fragments: JSON.stringify(obj.fragments),
     };
-    this.store.insert(row, input.fragments.keys());
-    for (const { type, externalId } of input.externalIds) this.externalIds.insert(type, externalId, row.id);
+    this.store.insert(row, Object.keys(obj.fragments));
     return row;
   }
 
@@ -115,14 +126,32 @@ export class InventoryService {
     return [row.id];
   }
 
-  /** Deletes the set; returns the objects that stay but lost a reference (their representation changed). */
+  /**
+   * Deletes the set, writing a "Managed object deleted" audit record for each object (platform-fleet.md §2: the one
+   * inventory change the platform audits); returns the objects that stay but lost a reference (their
+   * representation changed) and the operations that went with the devices.
+   */
   deleteInTx(
+    actor: Actor,
     ids: number[],
     withDeviceUser: boolean,
   ): { neighbours: number[]; operations: RemovedOperation[] } {
+    const audit = auditService(this.ctx);
+    for (const row of this.store.getMany(ids))
+      audit.record(actor, {
+        type: "Inventory",
+        sourceId: String(row.id),
+        deviceId: String(row.id),
+        activity: "Managed object deleted",
+        text: auditText("Managed object deleted", [
+          ["name", row.name ?? undefined],
+          ["type", row.type ?? undefined],
+        ]),
+      });
     const neighbours = this.store.survivingNeighbours(ids);
     const owners = withDeviceUser ? this.store.deviceOwners(ids) : [];
-    const operations = this.store.deleteMany(ids);
+    const operations = operationsStore(this.ctx.db).deleteForDevices(ids);
+    this.store.deleteMany(ids);
     for (const owner of owners) {
       // Only generated device users go with their device, never an admin who happens to own one.
       if (!owner.startsWith("device_")) continue;
@@ -153,14 +182,7 @@ export class InventoryService {
 
   /** The operations that went with deleted devices disappear from operation channels too. */
   publishOperationsDeleted(operations: readonly RemovedOperation[]): void {
-    for (const o of operations)
-      this.ctx.events.publish({
-        api: "operations",
-        action: "DELETE",
-        id: o.id,
-        deviceId: o.deviceId,
-        agentId: o.agentId,
-      });
+    operationsService(this.ctx).publishDeleted(operations);
   }
 
   publishDeleted(ids: Iterable<number>): void {

@@ -63,9 +63,6 @@ export class InventoryStore {
       addFragment: p("INSERT OR IGNORE INTO mo_fragments (fragment, mo_id) VALUES (?, ?)"),
       removeFragment: p("DELETE FROM mo_fragments WHERE fragment = ? AND mo_id = ?"),
       deleteMany: p("DELETE FROM managed_objects WHERE id IN (SELECT value FROM json_each(?))"),
-      deleteOperations: p(
-        "DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) RETURNING id, device_id, agent_id",
-      ),
       hasFragment: p("SELECT 1 FROM mo_fragments WHERE fragment = ? AND mo_id = ?"),
       link: p(
         "INSERT INTO mo_refs (parent_id, kind, child_id, seq) VALUES (@parent, @kind, @child, " +
@@ -132,6 +129,22 @@ export class InventoryStore {
         UNION
         SELECT child_id FROM mo_refs
         WHERE parent_id IN (SELECT value FROM json_each(@ids)) AND child_id NOT IN (SELECT value FROM json_each(@ids))`),
+      // A root group: a group that is nobody's child asset.
+      rootGroupNamed: p(`
+        SELECT m.id FROM managed_objects m
+        JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDeviceGroup'
+        WHERE m.name = ? AND NOT EXISTS (SELECT 1 FROM mo_refs r WHERE r.child_id = m.id AND r.kind = 'childAssets')
+        ORDER BY m.id LIMIT 1`),
+      subGroupNamed: p(`
+        SELECT m.id FROM mo_refs r
+        JOIN managed_objects m ON m.id = r.child_id
+        JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDeviceGroup'
+        WHERE r.parent_id = ? AND r.kind = 'childAssets' AND m.name = ?
+        ORDER BY m.id LIMIT 1`),
+      firstDeviceOwnedBy: p(`
+        SELECT m.id FROM managed_objects m
+        JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
+        WHERE m.owner = ? ORDER BY m.id LIMIT 1`),
       ownersOfDevices: p(`
         SELECT DISTINCT m.owner FROM managed_objects m
         JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
@@ -164,21 +177,9 @@ export class InventoryStore {
     return this.s.hasFragment!.get(fragment, id) !== undefined;
   }
 
-  /** Deletes the objects; references, fragments and external ids go with them (foreign keys), and their operations. */
-  /** Deletes the objects and their operations; returns the operations removed (their DELETE events are owed). */
-  deleteMany(ids: readonly number[]): RemovedOperation[] {
-    const p = idsParam(ids);
-    const ops = this.s.deleteOperations!.all(p) as {
-      id: number;
-      device_id: number;
-      agent_id: number | null;
-    }[];
-    this.s.deleteMany!.run(p);
-    return ops.map((o) => ({
-      id: String(o.id),
-      deviceId: String(o.device_id),
-      agentId: o.agent_id === null ? undefined : String(o.agent_id),
-    }));
+  /** Deletes the objects; references, fragments and external ids go with them (foreign keys). */
+  deleteMany(ids: readonly number[]): void {
+    this.s.deleteMany!.run(idsParam(ids));
   }
 
   link(parent: number, kind: ChildKind, child: number): void {
@@ -191,6 +192,11 @@ export class InventoryStore {
 
   isLinked(parent: number, kind: ChildKind, child: number): boolean {
     return this.s.isLinked!.get(parent, kind, child) !== undefined;
+  }
+
+  /** Links unless the reference exists already (registration may meet a link an operator made by hand). */
+  ensureLinked(parent: number, kind: ChildKind, child: number): void {
+    if (!this.isLinked(parent, kind, child)) this.link(parent, kind, child);
   }
 
   /** True when `to` is `from` itself or one of its descendants. */
@@ -224,6 +230,21 @@ export class InventoryStore {
     return (this.s.survivingNeighbours!.all({ ids: idsParam(ids) }) as { id: number }[]).map((r) => r.id);
   }
 
+  /** The group of that name that is nobody's child asset, lowest id first. */
+  rootGroupNamed(name: string): number | undefined {
+    return (this.s.rootGroupNamed!.get(name) as { id: number } | undefined)?.id;
+  }
+
+  /** The child asset group of `parent` with that name, lowest id first. */
+  subGroupNamed(parent: number, name: string): number | undefined {
+    return (this.s.subGroupNamed!.get(parent, name) as { id: number } | undefined)?.id;
+  }
+
+  /** The lowest-id object marked c8y_IsDevice that the user owns. */
+  firstDeviceOwnedBy(owner: string): number | undefined {
+    return (this.s.firstDeviceOwnedBy!.get(owner) as { id: number } | undefined)?.id;
+  }
+
   /** Owners of the devices (objects with c8y_IsDevice) among the ids. */
   deviceOwners(ids: readonly number[]): string[] {
     return (this.s.ownersOfDevices!.all(idsParam(ids)) as { owner: string }[]).map((r) => r.owner);
@@ -237,10 +258,4 @@ export function inventoryStore(db: Db): InventoryStore {
   let s = stores.get(db);
   if (!s) stores.set(db, (s = new InventoryStore(db)));
   return s;
-}
-
-export interface RemovedOperation {
-  id: string;
-  deviceId: string;
-  agentId: string | undefined;
 }

@@ -1,5 +1,6 @@
 // Test set-up shared by the device control tests: managed objects, references and identities are made and read
 // through the platform's own REST API (as the admin unless said otherwise).
+import { request as httpRequest } from "node:http";
 import type { ChangeEvent } from "../../../events.js";
 import { basic, TENANT, type TestPlatform } from "../../../../../tests/support/platform.js";
 
@@ -133,4 +134,37 @@ export async function errorOf(res: Response): Promise<{ error: string; message: 
   if (!res.headers.get("content-type")?.startsWith(`${VENDOR}error+json`))
     throw new Error(`error content type: ${res.headers.get("content-type")}`);
   return body;
+}
+
+/** A request with no Accept header at all (fetch always sends one), as the admin; the body is read as text. */
+export function withoutAccept(
+  p: TestPlatform,
+  method: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${p.url}${path}`,
+      { method, headers: { authorization: p.admin, "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * A request as the admin that skips the contract check: only for tests that break the database on purpose, where
+ * the 500 they provoke is no part of the contract.
+ */
+export function faultyRequest(p: TestPlatform, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", p.admin);
+  return fetch(`${p.url}${path}`, { ...init, headers });
 }

@@ -1,22 +1,11 @@
-import { generatePassword } from "../auth/passwords.js";
-import { isoTime, type PlatformContext } from "../context.js";
-import { readBody } from "../http/body.js";
-import { invalidData } from "../http/errors.js";
-import type { Router } from "../http/router.js";
-import {
-  deviceIdProblem,
-  deviceUserName,
-  readMultipartFile,
-  requireAdmin,
-  RESOURCE,
-} from "./devicecontrol/common.js";
-import { CsvError, parseCsv, type CsvRecord } from "./devicecontrol/csv.js";
-import {
-  InventoryWrites,
-  publishInventoryChanges,
-  type InventoryChanges,
-} from "./devicecontrol/inventory-writes.js";
-import { RequestsStore } from "./devicecontrol/requests-store.js";
+import { generatePassword } from "../../auth/passwords.js";
+import type { Principal } from "../../auth/principal.js";
+import { isoTime, type PlatformContext } from "../../context.js";
+import { invalidData } from "../../http/errors.js";
+import { deviceIdProblem, deviceUserName, RESOURCE } from "./common.js";
+import { CsvError, parseCsv, type CsvRecord } from "./csv.js";
+import { publishInventoryChanges, type InventoryChanges } from "./registration-inventory.js";
+import type { RegistrationService } from "./service.js";
 
 /** Shortest device password a bulk file may set (our stand-in for the tenant password policy). */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -92,20 +81,26 @@ type RowPlan =
 
 class RowError extends Error {}
 
+/** The answer to a bulk registration (platform-api.md §5.3). */
+export interface BulkResult {
+  numberOfAll: number;
+  numberOfCreated: number;
+  numberOfFailed: number;
+  numberOfSuccessful: number;
+  credentialUpdatedList: { deviceId: string; bulkNewDeviceStatus: "CREDENTIAL_UPDATED" }[];
+  failedCreationList: Omit<Failure, "lineNumber">[];
+}
+
 /**
- * POST /devicecontrol/bulkNewDeviceRequests (platform-api.md §5.3): a CSV file as multipart part `file`. Files with
- * only ID (and PATH) columns create ordinary registration requests; any other file creates devices with known
- * credentials directly. A bad row fails alone; a file that cannot be read as such a CSV is 422.
+ * POST /devicecontrol/bulkNewDeviceRequests (platform-api.md §5.3): a CSV file. Files with only ID (and PATH) columns
+ * create ordinary registration requests; any other file creates devices with known credentials directly. A bad row
+ * fails alone; a file that cannot be read as such a CSV is 422.
  */
-export function registerBulkRegistrationApi(router: Router, ctx: PlatformContext): void {
-  const requests = new RequestsStore(ctx.db);
-  const inventory = new InventoryWrites(ctx);
+export function bulkRegistration(ctx: PlatformContext, registration: RegistrationService) {
+  const { requests, inventory } = registration;
   const { tenant } = ctx.config;
 
-  router.post("/devicecontrol/bulkNewDeviceRequests", async (rc) => {
-    requireAdmin(rc.principal);
-    const raw = await readBody(rc.req, ctx.config.bodyLimit);
-    const file = await readMultipartFile(rc.req.headers["content-type"], raw);
+  async function register(file: Buffer, principal: Principal, baseUrl: string): Promise<BulkResult> {
     let csv;
     try {
       csv = parseCsv(decodeText(file));
@@ -167,8 +162,8 @@ export function registerBulkRegistrationApi(router: Router, ctx: PlatformContext
           // Each row in its own savepoint: a failing row leaves nothing behind, the others stay.
           const outcome = ctx.db.transaction(() =>
             plan.kind === "request"
-              ? createRequest(plan, rc.principal.username)
-              : createDevice(plan, hashes[i]!, rc.principal.username),
+              ? createRequest(plan, principal.username)
+              : createDevice(plan, hashes[i]!, principal.username),
           )();
           if (outcome.status === "CREATED") numberOfCreated++;
           else credentialUpdated.push({ deviceId: plan.id, bulkNewDeviceStatus: "CREDENTIAL_UPDATED" });
@@ -181,24 +176,19 @@ export function registerBulkRegistrationApi(router: Router, ctx: PlatformContext
         }
       });
     })();
-    publishInventoryChanges(ctx, changes, rc.baseUrl);
+    publishInventoryChanges(ctx, changes, baseUrl);
 
     // Plan-time failures were collected first; report all of them in file order.
     failures.sort((a, b) => a.lineNumber - b.lineNumber);
     return {
-      status: 201,
-      type: "bulkNewDeviceRequest",
-      onlyWithAccept: true,
-      body: {
-        numberOfAll: csv.records.length,
-        numberOfCreated,
-        numberOfFailed: failures.length,
-        numberOfSuccessful: numberOfCreated + credentialUpdated.length,
-        credentialUpdatedList: credentialUpdated,
-        failedCreationList: failures.map(({ lineNumber: _, ...f }) => f),
-      },
+      numberOfAll: csv.records.length,
+      numberOfCreated,
+      numberOfFailed: failures.length,
+      numberOfSuccessful: numberOfCreated + credentialUpdated.length,
+      credentialUpdatedList: credentialUpdated,
+      failedCreationList: failures.map(({ lineNumber: _, ...f }) => f),
     };
-  });
+  }
 
   /** Simple format: an ordinary WAITING_FOR_CONNECTION request, put into the PATH group once delivered. */
   function createRequest(plan: Extract<RowPlan, { kind: "request" }>, owner: string) {
@@ -250,6 +240,8 @@ export function registerBulkRegistrationApi(router: Router, ctx: PlatformContext
     if (groups && !groups.leafIsNew) changes.updated.push(groups.leafId);
     return { status: "CREATED" as const, changes };
   }
+
+  return { register };
 }
 
 const noChanges = (): InventoryChanges => ({ created: [], updated: [] });

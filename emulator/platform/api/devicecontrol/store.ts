@@ -18,7 +18,7 @@ export interface RequestRow {
   token_failures: number;
 }
 
-/** Prepared statements over device_requests, shared by the registration, credentials and bulk modules. */
+/** The only writer of device_requests: registration, credentials delivery and bulk registration. */
 export class RequestsStore {
   readonly get;
   readonly insert;
@@ -57,22 +57,30 @@ export class RequestsStore {
   }
 }
 
-export function requestSelf(baseUrl: string, id: string): string {
-  return `${baseUrl}/devicecontrol/newDeviceRequests/${encodeURIComponent(id)}`;
-}
+/**
+ * device_group_assignments: the groupId of a delivered registration, remembered for the device user until it creates
+ * its device (docs/emulator-device-control.md, "What happens with groupId").
+ */
+export class GroupAssignmentsStore {
+  private readonly insertStmt;
+  private readonly takeStmt;
 
-/** The newDeviceRequest representation; securityToken is write-only and never shown. */
-export function requestJson(baseUrl: string, tenant: string, row: RequestRow): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: row.id,
-    status: row.status,
-    self: requestSelf(baseUrl, row.id),
-    owner: row.owner,
-    tenantId: tenant,
-    creationTime: row.creation_time,
-    customProperties: JSON.parse(row.custom_properties) as unknown,
-  };
-  if (row.group_id !== null) out.groupId = row.group_id;
-  if (row.type !== null) out.type = row.type;
-  return out;
+  constructor(db: Db) {
+    this.insertStmt = db.prepare<[string, number, string], unknown>(
+      "INSERT INTO device_group_assignments (username, group_id, created_at) VALUES (?, ?, ?) " +
+        "ON CONFLICT (username) DO UPDATE SET group_id = excluded.group_id, created_at = excluded.created_at",
+    );
+    this.takeStmt = db.prepare<[string], { group_id: number }>(
+      "DELETE FROM device_group_assignments WHERE username = ? RETURNING group_id",
+    );
+  }
+
+  remember(username: string, groupId: number, createdAt: string): void {
+    this.insertStmt.run(username, groupId, createdAt);
+  }
+
+  /** Removes and returns the group remembered for the user, if any. */
+  take(username: string): number | undefined {
+    return this.takeStmt.get(username)?.group_id;
+  }
 }

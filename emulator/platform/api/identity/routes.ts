@@ -1,96 +1,18 @@
-import type { Statement } from "better-sqlite3";
-import type { Principal } from "../auth/principal.js";
-import type { PlatformContext } from "../context.js";
-import { isPlainObject, readJson } from "../http/body.js";
-import { duplicate, forbidden, missingFields, notFound, PlatformError } from "../http/errors.js";
-import type { Router } from "../http/router.js";
-import type { Db } from "../store/db.js";
+import type { Principal } from "../../auth/principal.js";
+import type { PlatformContext } from "../../context.js";
+import { isPlainObject, readJson } from "../../http/body.js";
+import { forbidden, missingFields, notFound, PlatformError } from "../../http/errors.js";
+import type { Router } from "../../http/router.js";
+import { renderExternalId } from "./serialize.js";
+import { externalIdNotFound, externalIdTaken, validateExternalId } from "./service.js";
+import { externalIdStore } from "./store.js";
 
 /**
  * Identity API (platform-api.md §3): external ids (type + value, unique per tenant) bound to managed objects.
- * Rows live in external_ids; they disappear with their object (foreign key) and feed the inventory text index.
+ * Rows live in external_ids, written only through ExternalIdStore.
  */
 
-export interface ExternalIdRow {
-  type: string;
-  external_id: string;
-  mo_id: number;
-}
-
-/** Longest type or value we store; longer ones are refused with 422 rather than bloating indexes. */
-const MAX_ID_LENGTH = 1000;
 const MAX_SEARCH = 1000;
-
-export class ExternalIdStore {
-  private readonly s: Record<string, Statement>;
-
-  constructor(db: Db) {
-    this.s = {
-      find: db.prepare(
-        "SELECT type, external_id, mo_id FROM external_ids WHERE type = ? AND external_id = ?",
-      ),
-      listFor: db.prepare(
-        "SELECT type, external_id, mo_id FROM external_ids WHERE mo_id = ? ORDER BY seq, type, external_id",
-      ),
-      insert: db.prepare(
-        "INSERT INTO external_ids (type, external_id, mo_id, seq) VALUES (@type, @externalId, @moId, " +
-          "(SELECT COALESCE(MAX(seq), 0) + 1 FROM external_ids WHERE mo_id = @moId))",
-      ),
-      remove: db.prepare("DELETE FROM external_ids WHERE type = ? AND external_id = ?"),
-    };
-  }
-
-  find(type: string, externalId: string): ExternalIdRow | undefined {
-    return this.s.find!.get(type, externalId) as ExternalIdRow | undefined;
-  }
-
-  listFor(moId: number): ExternalIdRow[] {
-    return this.s.listFor!.all(moId) as ExternalIdRow[];
-  }
-
-  insert(type: string, externalId: string, moId: number): void {
-    this.s.insert!.run({ type, externalId, moId });
-  }
-
-  remove(type: string, externalId: string): boolean {
-    return this.s.remove!.run(type, externalId).changes > 0;
-  }
-}
-
-const stores = new WeakMap<Db, ExternalIdStore>();
-export function externalIdStore(db: Db): ExternalIdStore {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new ExternalIdStore(db)));
-  return s;
-}
-
-export const externalIdNotFound = (type: string, value: string) =>
-  notFound("identity", `External id not found; external id = ID [type=${type}, value=${value}]`);
-
-export const externalIdTaken = (type: string, value: string) =>
-  duplicate("identity", `ID [type=${type}, value=${value}] was already bound to different Global ID.`);
-
-/** Checks the type/value pair of a binding request; the same rules apply to `externalIds` on object creation. */
-export function validateExternalId(type: string, value: string, resource = "identity"): void {
-  if (type.length > MAX_ID_LENGTH || value.length > MAX_ID_LENGTH)
-    throw new PlatformError(
-      422,
-      `${resource}/Invalid Data`,
-      `External id type and value are limited to ${MAX_ID_LENGTH} characters`,
-    );
-}
-
-export function renderExternalId(baseUrl: string, row: ExternalIdRow): Record<string, unknown> {
-  return {
-    externalId: row.external_id,
-    type: row.type,
-    self: `${baseUrl}/identity/externalIds/${encodeURIComponent(row.type)}/${encodeURIComponent(row.external_id)}`,
-    managedObject: {
-      id: String(row.mo_id),
-      self: `${baseUrl}/inventory/managedObjects/${row.mo_id}`,
-    },
-  };
-}
 
 /** Identity calls are for tenant users and device users; the bootstrap user may do none of them. */
 function requireUser(p: Principal): void {

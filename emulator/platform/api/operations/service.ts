@@ -1,0 +1,268 @@
+import type { Principal } from "../../auth/principal.js";
+import { isoTime, type PlatformContext } from "../../context.js";
+import { forbidden, invalidData, notFound } from "../../http/errors.js";
+import type { Paging } from "../../http/paging.js";
+import { isId } from "../../store/hierarchy.js";
+import { auditChange, auditService, auditText, type Actor, type AuditService } from "../audit/service.js";
+import type { AuditChange } from "../audit/store.js";
+import { RESOURCE } from "../devicecontrol/common.js";
+import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
+import { fragmentsOf, readDeviceRef, readUpdate } from "./input.js";
+import { operationJson, operationListItemJson } from "./serialize.js";
+import {
+  operationsStore,
+  type OperationFilter,
+  type OperationRow,
+  type OperationStatus,
+  type OperationsStore,
+  type RemovedOperation,
+} from "./store.js";
+
+/** Status changes the platform accepts (platform-api.md §0a); SUCCESSFUL and FAILED are final. */
+const TRANSITIONS: Record<OperationStatus, readonly OperationStatus[]> = {
+  PENDING: ["EXECUTING", "FAILED"],
+  EXECUTING: ["SUCCESSFUL", "FAILED"],
+  SUCCESSFUL: [],
+  FAILED: [],
+};
+
+export const operationNotFound = (id: string) =>
+  notFound(RESOURCE, `Finding device data from database failed : No operation for gid '${id}'!`);
+
+const agentOf = (row: OperationRow) => (row.agent_id === null ? undefined : String(row.agent_id));
+
+/** Java types the platform names in the `changes` of operation audit records (inferred from the model classes). */
+const STATUS_TYPE = "com.cumulocity.model.operation.OperationStatus";
+const STRING_TYPE = "java.lang.String";
+
+/** The longest delivery log we keep; older entries are dropped first (docs/emulator-device-control.md). */
+export const MAX_DELIVERY_LOG = 100;
+
+interface DeliveryState {
+  status: string;
+  time: string;
+  log: { status: string; time: string }[];
+}
+
+/**
+ * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
+ * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
+ * are published after the commit.
+ */
+export class OperationsService {
+  readonly store: OperationsStore;
+  private readonly externalIds: ExternalIdStore;
+  private readonly audit: AuditService;
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.store = operationsStore(ctx.db);
+    this.externalIds = externalIdStore(ctx.db);
+    this.audit = auditService(ctx);
+    ctx.events.onHandover((data) => this.handedOver(data));
+  }
+
+  /** The bootstrap user may do nothing with operations. */
+  requireUser(p: Principal): void {
+    if (p.kind === "bootstrap") throw forbidden();
+  }
+
+  private assertCanAccess(p: Principal, deviceId: string): void {
+    if (!this.ctx.hierarchy.canAccess(p, deviceId)) throw forbidden();
+  }
+
+  /** One page of the filtered list, FIFO by id (newest first with `revert`), with the total when asked for. */
+  list(
+    filter: OperationFilter,
+    paging: Paging,
+    revert: boolean,
+    withExternalIds: boolean,
+    baseUrl: string,
+  ): { operations: Record<string, unknown>[]; total: number | undefined } {
+    const rows = this.store.page(filter, revert, paging.pageSize, paging.offset);
+    const total = paging.withTotalPages || paging.withTotalElements ? this.store.count(filter) : undefined;
+    const operations = rows.map((row) =>
+      operationListItemJson(
+        baseUrl,
+        row,
+        withExternalIds ? this.externalIds.listFor(row.device_id) : undefined,
+      ),
+    );
+    return { operations, total };
+  }
+
+  get(p: Principal, id: string): OperationRow {
+    const row = isId(id) ? this.store.get(Number(id)) : undefined;
+    if (!row) throw operationNotFound(id);
+    this.assertCanAccess(p, String(row.device_id));
+    return row;
+  }
+
+  /**
+   * Always PENDING, routed to the nearest agent at or above the device; delivery PENDING with an empty log. The
+   * "Operation created" audit record is written in the same transaction.
+   */
+  create(p: Principal, actor: Actor, body: Record<string, unknown>, baseUrl: string): OperationRow {
+    const deviceId = readDeviceRef(body.deviceId);
+    const fragments = fragmentsOf(body);
+    if (p.kind === "device") this.assertCanAccess(p, deviceId);
+    const row = this.ctx.db.transaction(() => {
+      // The contract names only 422 for a bad payload; an unknown device is one (docs/emulator-device-control.md).
+      if (!this.ctx.hierarchy.exists(deviceId))
+        throw invalidData(RESOURCE, `Device ${deviceId} does not exist`);
+      const id = Number(this.ctx.nextId());
+      // No agent above the device: created anyway, without agentId (§0a).
+      const agent = this.ctx.hierarchy.agentFor(deviceId);
+      const now = isoTime(this.ctx.now());
+      const delivery: DeliveryState = { status: "PENDING", time: now, log: [] };
+      this.store.insert({
+        id,
+        deviceId: Number(deviceId),
+        agentId: agent === undefined ? null : Number(agent),
+        creationTime: now,
+        // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
+        fragments: JSON.stringify(Object.fromEntries(fragments)),
+        delivery: JSON.stringify(delivery),
+      });
+      const row = this.store.get(id)!;
+      this.recordAudit(actor, "Operation created", row, [
+        auditChange("status", STATUS_TYPE, null, row.status),
+      ]);
+      return row;
+    })();
+    this.publish("CREATE", row, baseUrl);
+    return row;
+  }
+
+  /**
+   * Status (required) along the allowed transitions, plus fragments. A change of status writes an "Operation
+   * updated" audit record in the same transaction; a PUT that keeps the status (fragments only) writes none.
+   */
+  update(
+    p: Principal,
+    actor: Actor,
+    id: string,
+    body: Record<string, unknown>,
+    baseUrl: string,
+  ): OperationRow {
+    const { status, reason, changes } = readUpdate(body);
+    const row = this.ctx.db.transaction(() => {
+      const current = isId(id) ? this.store.get(Number(id)) : undefined;
+      if (!current) throw operationNotFound(id);
+      this.assertCanAccess(p, String(current.device_id));
+      if (status !== current.status && !TRANSITIONS[current.status].includes(status))
+        throw invalidData(
+          RESOURCE,
+          `Operation ${id} cannot change from ${current.status} to ${status}` +
+            (TRANSITIONS[current.status].length === 0 ? ` (${current.status} is final)` : ""),
+        );
+      // A fragment in the body replaces the stored one wholesale; null removes it (as for managed objects).
+      const fragments = new Map(Object.entries(JSON.parse(current.fragments) as Record<string, unknown>));
+      for (const [key, value] of changes) {
+        if (value === null) fragments.delete(key);
+        else fragments.set(key, value);
+      }
+      const failureReason =
+        status === "FAILED" ? (reason === undefined ? current.failure_reason : (reason ?? null)) : null;
+      this.store.update(current.id, status, failureReason, JSON.stringify(Object.fromEntries(fragments)));
+      const row = this.store.get(current.id)!;
+      if (row.status !== current.status) {
+        const changes = [auditChange("status", STATUS_TYPE, current.status, row.status)];
+        if (row.failure_reason !== current.failure_reason)
+          changes.push(auditChange("failureReason", STRING_TYPE, current.failure_reason, row.failure_reason));
+        this.recordAudit(actor, "Operation updated", row, changes);
+      }
+      return row;
+    })();
+    this.publish("UPDATE", row, baseUrl);
+    return row;
+  }
+
+  /** By filter; without any filter every operation goes (as upstream). */
+  deleteWhere(filter: OperationFilter): void {
+    const deleted = this.ctx.db.transaction(() => this.store.deleteWhere(filter))();
+    this.publishDeleted(deleted);
+  }
+
+  /** `source` is the operation, the device goes into AuditSourceDevice (platform-fleet.md §2). */
+  private recordAudit(actor: Actor, activity: string, row: OperationRow, changes: AuditChange[]) {
+    const fragments = JSON.parse(row.fragments) as Record<string, unknown>;
+    const description = typeof fragments.description === "string" ? fragments.description : undefined;
+    const deviceId = String(row.device_id);
+    this.audit.record(actor, {
+      type: "Operation",
+      sourceId: String(row.id),
+      deviceId,
+      activity,
+      text: auditText(activity, [
+        ["status", row.status],
+        ["description", description],
+        ["device name", this.ctx.hierarchy.deviceName(deviceId)],
+      ]),
+      changes,
+    });
+  }
+
+  /**
+   * The agent endpoint handed the operation to a session (docs/emulator-device-control.md, "Delivery"): the current
+   * state goes into the log, followed by SEND, and the status becomes DELIVERED. Every further hand-over (another
+   * session, a reconnect) appends again. Publishes an UPDATE, as for any change of the representation.
+   */
+  private handedOver(data: unknown): void {
+    // Runs inside the realtime endpoint's reply path: a failure here must never break the delivery itself.
+    try {
+      const id = typeof data === "object" && data !== null ? (data as { id?: unknown }).id : undefined;
+      if (typeof id !== "string" || !isId(id)) return;
+      const row = this.ctx.db.transaction(() => {
+        const current = this.store.get(Number(id));
+        if (!current) return undefined; // deleted meanwhile
+        const now = isoTime(this.ctx.now());
+        const before = JSON.parse(current.delivery) as DeliveryState;
+        const log = [
+          ...before.log,
+          { status: before.status, time: before.time },
+          { status: "SEND", time: now },
+        ];
+        const next: DeliveryState = { status: "DELIVERED", time: now, log: log.slice(-MAX_DELIVERY_LOG) };
+        this.store.setDelivery(current.id, JSON.stringify(next));
+        return this.store.get(current.id)!;
+      })();
+      if (!row) return;
+      // The base URL of the representation the endpoint delivered (self links must match the REST answers).
+      const self =
+        typeof (data as { self?: unknown }).self === "string" ? (data as { self: string }).self : "";
+      this.publish("UPDATE", row, self.replace(/\/devicecontrol\/operations\/[^/]*$/, ""));
+    } catch {
+      // Only the delivery record is lost; the operation reached the agent.
+    }
+  }
+
+  private publish(action: "CREATE" | "UPDATE", row: OperationRow, baseUrl: string): void {
+    this.ctx.events.publish({
+      api: "operations",
+      action,
+      id: String(row.id),
+      deviceId: String(row.device_id),
+      agentId: agentOf(row),
+      data: operationJson(baseUrl, row),
+    });
+  }
+
+  /** Removed operations disappear from the operation channels too. Call after the commit. */
+  publishDeleted(operations: readonly RemovedOperation[]): void {
+    for (const o of operations)
+      this.ctx.events.publish({
+        api: "operations",
+        action: "DELETE",
+        id: o.id,
+        deviceId: o.deviceId,
+        agentId: o.agentId,
+      });
+  }
+}
+
+const services = new WeakMap<PlatformContext, OperationsService>();
+export function operationsService(ctx: PlatformContext): OperationsService {
+  let s = services.get(ctx);
+  if (!s) services.set(ctx, (s = new OperationsService(ctx)));
+  return s;
+}
