@@ -44,6 +44,10 @@ export interface RealtimeEvents {
   /** A connect reply left (successful or not), possibly into a connection the client already closed. */
   "connect-answered": [{ family: Family; clientId: string | undefined; successful: boolean }];
   "session-closed": [{ family: Family; clientId: string; reason: SessionEndReason }];
+  /** A session's subscription took effect (the policy allowed it). */
+  subscribed: [{ family: Family; clientId: string; channel: string }];
+  /** A subscription ended: unsubscribed, or its session ended (these come before "session-closed"). */
+  unsubscribed: [{ family: Family; clientId: string; channel: string }];
 }
 
 const CONNECTION_TYPES = ["long-polling", "callback-polling", "websocket"];
@@ -84,6 +88,12 @@ export class BayeuxEndpoint {
       outgoing: (message, _request, callback) => callback(this.outgoing(message)),
     });
     this.adapter.bind("disconnect", (clientId) => this.forget(clientId));
+    this.adapter.bind("subscribe", (clientId, channel) =>
+      this.emitter.emit("subscribed", { family, clientId, channel }),
+    );
+    this.adapter.bind("unsubscribe", (clientId, channel) =>
+      this.emitter.emit("unsubscribed", { family, clientId, channel }),
+    );
   }
 
   /** Runs the messages of one long-polling request; resolves with faye's replies (connect reply first). */
