@@ -181,7 +181,7 @@ describe("devices that are not monitored", () => {
   });
 
   it("are not monitored with an interval that is not a number", async () => {
-    const id = await agent(p, undefined);
+    const id = await agent(p, null);
     const odd = await put(p, id, { c8y_RequiredAvailability: { responseInterval: "10" } });
     expect(odd).not.toHaveProperty("c8y_Availability");
   });

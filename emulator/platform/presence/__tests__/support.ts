@@ -42,10 +42,10 @@ export async function create(p: TestPlatform, body: Json): Promise<Json> {
   return (await res.json()) as Json;
 }
 
-/** A monitored agent (responseInterval in minutes), optionally owned by a device user. */
-export async function agent(p: TestPlatform, responseInterval: number | undefined = 10, owner?: string) {
+/** An agent, monitored with responseInterval (minutes) unless that is null, optionally owned by a device user. */
+export async function agent(p: TestPlatform, responseInterval: number | null = 10, owner?: string) {
   const body: Json = { name: "Agent", c8y_IsDevice: {}, com_cumulocity_model_Agent: {} };
-  if (responseInterval !== undefined) body.c8y_RequiredAvailability = { responseInterval };
+  if (responseInterval !== null) body.c8y_RequiredAvailability = { responseInterval };
   if (owner) body.owner = owner;
   return String((await create(p, body)).id);
 }
@@ -86,6 +86,9 @@ export async function presenceOf(p: TestPlatform, id: string): Promise<Json> {
  * for a long reconnect interval, so it survives the short session window some tests use for the devices.
  */
 export class Watcher {
+  /** Notifications fetched but not asked for yet, in arrival order. */
+  private pending: { id: string; data: Json }[] = [];
+
   private constructor(private readonly client: RawClient) {}
 
   static async open(p: TestPlatform): Promise<Watcher> {
@@ -97,14 +100,16 @@ export class Watcher {
     return new Watcher(client);
   }
 
-  /** The UPDATE notifications queued since the last call, for `id`: the object each carried. */
+  /** The UPDATE notifications for `id` that arrived since the last call for it: the object each carried. */
   async updates(id: string): Promise<Json[]> {
     const replies: Message[] = await this.client.connect({ timeout: 0 });
-    return dataOf(replies)
-      .filter((m) => m.channel === `/managedobjects/${id}`)
-      .map((m) => m.data as { realtimeAction: string; data: Json })
-      .filter((d) => d.realtimeAction === "UPDATE")
-      .map((d) => d.data);
+    for (const m of dataOf(replies)) {
+      const { realtimeAction, data } = m.data as { realtimeAction: string; data: Json };
+      if (realtimeAction === "UPDATE") this.pending.push({ id: m.channel.split("/")[2]!, data });
+    }
+    const mine = this.pending.filter((u) => u.id === id).map((u) => u.data);
+    this.pending = this.pending.filter((u) => u.id !== id);
+    return mine;
   }
 }
 
