@@ -55,6 +55,20 @@ async function disconnect(c: RawClient): Promise<void> {
   expect(await closed).toMatchObject({ reason: "disconnected" });
 }
 
+/**
+ * The connection just ended: CONNECTED stands until the grace has passed, and the first check after it writes
+ * DISCONNECTED, announced as an inventory update.
+ */
+async function expectDisconnectedAtGrace(id: string): Promise<void> {
+  time.advance(SETTINGS.disconnectGraceMs - 1);
+  expect(await connectionOf(id)).toBe("CONNECTED");
+  time.advance(1 + SETTINGS.checkIntervalMs);
+  expect(await connectionOf(id)).toBe("DISCONNECTED");
+  expect(statusesOf(await watcher.updates(id))).toEqual([
+    { availability: "UNAVAILABLE", connection: "DISCONNECTED" },
+  ]);
+}
+
 /** Lets the disconnect grace pass (and the check after it run). */
 const afterGrace = () => time.advance(SETTINGS.disconnectGraceMs + SETTINGS.checkIntervalMs);
 
@@ -96,13 +110,7 @@ describe("an agent listening for its operations", () => {
     const lapsed = waitFor(p, "session-closed", (e) => e.clientId === clientId);
     ws.destroy();
     expect(await lapsed).toMatchObject({ reason: "expired" });
-    time.advance(SETTINGS.disconnectGraceMs - 1);
-    expect(await connectionOf(id)).toBe("CONNECTED");
-    time.advance(1 + SETTINGS.checkIntervalMs);
-    expect(await connectionOf(id)).toBe("DISCONNECTED");
-    expect(statusesOf(await watcher.updates(id))).toEqual([
-      { availability: "UNAVAILABLE", connection: "DISCONNECTED" },
-    ]);
+    await expectDisconnectedAtGrace(id);
   });
 
   it("does not write on every long poll", async () => {
@@ -121,13 +129,7 @@ describe("the end of a push connection", () => {
     const c = await listen(id);
     await watcher.updates(id);
     await disconnect(c);
-    time.advance(SETTINGS.disconnectGraceMs - 1);
-    expect(await connectionOf(id)).toBe("CONNECTED");
-    time.advance(1 + SETTINGS.checkIntervalMs);
-    expect(await connectionOf(id)).toBe("DISCONNECTED");
-    expect(statusesOf(await watcher.updates(id))).toEqual([
-      { availability: "UNAVAILABLE", connection: "DISCONNECTED" },
-    ]);
+    await expectDisconnectedAtGrace(id);
   });
 
   it("is DISCONNECTED after a long-polling session stops reconnecting and lapses", async () => {
