@@ -1,15 +1,36 @@
-// npm run emulator -- --port <port> --data <dir> [--host <addr>]: the embedded Cumulocity-compatible platform.
+// npm run emulator -- --port <port> --data <dir> [--host <addr>] [interval options, see --help]: the embedded
+// Cumulocity-compatible platform.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generatePassword } from "./platform/auth/passwords.js";
+import { DEFAULT_PRESENCE_SETTINGS } from "./platform/presence/presence.js";
 import { startPlatform } from "./platform/server.js";
+
+/** Millisecond knobs: option name, environment variable, default (docs/emulator-presence.md). */
+const INTERVALS = {
+  "session-window-ms": ["EMULATOR_SESSION_WINDOW_MS", 10_000],
+  "presence-check-ms": ["EMULATOR_PRESENCE_CHECK_MS", DEFAULT_PRESENCE_SETTINGS.checkIntervalMs],
+  "disconnect-grace-ms": ["EMULATOR_DISCONNECT_GRACE_MS", DEFAULT_PRESENCE_SETTINGS.disconnectGraceMs],
+  "last-message-resolution-ms": [
+    "EMULATOR_LAST_MESSAGE_RESOLUTION_MS",
+    DEFAULT_PRESENCE_SETTINGS.lastMessageResolutionMs,
+  ],
+  "availability-grace-ms": ["EMULATOR_AVAILABILITY_GRACE_MS", DEFAULT_PRESENCE_SETTINGS.availabilityGraceMs],
+} as const satisfies Record<string, readonly [string, number]>;
+type Interval = keyof typeof INTERVALS;
 
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env.EMULATOR_PORT ?? "8111" },
     data: { type: "string", default: process.env.EMULATOR_DATA ?? ".data/emulator" },
     host: { type: "string", default: process.env.EMULATOR_HOST ?? "127.0.0.1" },
+    ...(Object.fromEntries(
+      Object.entries(INTERVALS).map(([name, [env, fallback]]) => [
+        name,
+        { type: "string", default: process.env[env] ?? String(fallback) },
+      ]),
+    ) as Record<Interval, { type: "string"; default: string }>),
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -17,7 +38,23 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log("Usage: npm run emulator -- [--port 8111] [--data .data/emulator] [--host 127.0.0.1]");
+  for (const [name, [env, fallback]] of Object.entries(INTERVALS))
+    console.log(`         [--${name} ${fallback}]  (or ${env})`);
   process.exit(0);
+}
+
+/** A whole number of milliseconds; the check interval must be positive, the rest may be 0. */
+function interval(name: Interval): number {
+  const raw = values[name];
+  const ms = Number(raw);
+  const min = name === "presence-check-ms" ? 1 : 0;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(ms) || ms < min) {
+    console.error(
+      `Invalid --${name} ${raw} (or ${INTERVALS[name][0]}): a whole number of milliseconds ≥ ${min}`,
+    );
+    process.exit(2);
+  }
+  return ms;
 }
 
 const port = Number(values.port);
@@ -25,6 +62,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid --port ${values.port}`);
   process.exit(2);
 }
+const realtime = { sessionWindowMs: interval("session-window-ms") };
+const presence = {
+  checkIntervalMs: interval("presence-check-ms"),
+  disconnectGraceMs: interval("disconnect-grace-ms"),
+  lastMessageResolutionMs: interval("last-message-resolution-ms"),
+  availabilityGraceMs: interval("availability-grace-ms"),
+};
 const dataDir = resolve(values.data);
 mkdirSync(dataDir, { recursive: true });
 
@@ -68,6 +112,8 @@ const running = (started.platform = await startPlatform({
   tenant,
   adminPassword: admin.value,
   bootstrapPassword: bootstrap.value,
+  realtime,
+  presence,
   log: (message, error) => console.error(`[emulator] ${message}`, error),
 }));
 

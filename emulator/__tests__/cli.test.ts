@@ -80,4 +80,18 @@ describe("npm run emulator", () => {
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
   });
+
+  it("refuses an interval that is not a whole number of milliseconds, naming the option and its variable", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    dirs.push(dataDir);
+    const run = startCli(dataDir, { EMULATOR_DISCONNECT_GRACE_MS: "30s" });
+    // It never gets ready: the exit code and the message tell.
+    run.ready.catch(() => undefined);
+    const stderr: Buffer[] = [];
+    run.child.stderr.on("data", (d: Buffer) => stderr.push(d));
+    expect(await run.exited).toBe(2);
+    expect(Buffer.concat(stderr).toString()).toContain(
+      "Invalid --disconnect-grace-ms 30s (or EMULATOR_DISCONNECT_GRACE_MS)",
+    );
+  });
 });

@@ -14,6 +14,8 @@ import { createIdAllocator } from "./store/ids.js";
 import { Hierarchy } from "./store/hierarchy.js";
 import { migrations } from "./store/schema.js";
 import { registerApiModules } from "./api/index.js";
+import { DEFAULT_PRESENCE_SETTINGS, Presence, type PresenceSettings } from "./presence/presence.js";
+import { intervalScheduler, type Scheduler } from "./scheduler.js";
 
 export interface PlatformOptions {
   db: Db;
@@ -23,6 +25,10 @@ export interface PlatformOptions {
   tokenLifetimeSeconds?: number;
   bodyLimit?: number;
   now?: () => number;
+  /** Runs the periodic checks (availability, connection); tests pass one they drive along with `now`. */
+  scheduler?: Scheduler;
+  /** Intervals of the availability and connection model (docs/emulator-presence.md). */
+  presence?: Partial<PresenceSettings>;
   /** Logs unexpected errors; tests pass a spy, the CLI passes console.error. */
   log?: (message: string, error?: unknown) => void;
 }
@@ -30,6 +36,8 @@ export interface PlatformOptions {
 export interface Platform {
   readonly ctx: PlatformContext;
   readonly router: Router;
+  /** Availability and connection of devices; `start(baseUrl)` once listening, `close()` before the database. */
+  readonly presence: Presence;
   /** The node:http request listener. Routes the REST API; realtime endpoints are added with `intercept`. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Lets another component (the Bayeux endpoints) take requests before the REST router; return true if taken. */
@@ -65,6 +73,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     now,
   };
 
+  const presence = new Presence(
+    ctx,
+    { ...DEFAULT_PRESENCE_SETTINGS, ...options.presence },
+    options.scheduler ?? intervalScheduler,
+    log,
+  );
   const router = new Router();
   registerApiModules(router, ctx);
 
@@ -77,7 +91,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       else res.destroy();
     });
   };
-  return { ctx, router, handle, intercept: (fn) => void interceptors.push(fn) };
+  return { ctx, router, presence, handle, intercept: (fn) => void interceptors.push(fn) };
 
   async function dispatch(router: Router, ctx: PlatformContext, req: IncomingMessage, res: ServerResponse) {
     let method = (req.method ?? "GET").toUpperCase();

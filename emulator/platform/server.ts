@@ -37,12 +37,14 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`;
+  platform.presence.start(url);
   let closed: Promise<void> | undefined;
   return {
     platform,
     server,
     realtime,
-    url: `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`,
+    url,
     port,
     close() {
       closed ??= (async () => {
@@ -52,6 +54,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // Writes the last messages it still holds in memory.
+        platform.presence.close();
         db.close();
       })();
       return closed;

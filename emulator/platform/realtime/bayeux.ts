@@ -46,6 +46,10 @@ export interface RealtimeEvents {
   "session-closed": [{ family: Family; clientId: string; reason: SessionEndReason }];
   /** A data message left for a session: in a long-poll reply or as a websocket frame. */
   "data-sent": [{ family: Family; channel: string; data: unknown }];
+  /** A session's subscription took effect (the policy allowed it). */
+  subscribed: [{ family: Family; clientId: string; channel: string }];
+  /** A subscription ended: unsubscribed, or its session ended (these come before "session-closed"). */
+  unsubscribed: [{ family: Family; clientId: string; channel: string }];
 }
 
 const CONNECTION_TYPES = ["long-polling", "callback-polling", "websocket"];
@@ -86,6 +90,12 @@ export class BayeuxEndpoint {
       outgoing: (message, _request, callback) => callback(this.outgoing(message)),
     });
     this.adapter.bind("disconnect", (clientId) => this.forget(clientId));
+    this.adapter.bind("subscribe", (clientId, channel) =>
+      this.emitter.emit("subscribed", { family, clientId, channel }),
+    );
+    this.adapter.bind("unsubscribe", (clientId, channel) =>
+      this.emitter.emit("unsubscribed", { family, clientId, channel }),
+    );
   }
 
   /** Runs the messages of one long-polling request; resolves with faye's replies (connect reply first). */

@@ -35,6 +35,7 @@ declare module "faye" {
     addExtension(extension: FayeExtension): void;
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
     bind(event: "handshake" | "disconnect", listener: (clientId: string) => void): void;
+    bind(event: "subscribe" | "unsubscribe", listener: (clientId: string, channel: string) => void): void;
     close(): void;
     /** internal */
     readonly _server: FayeProtocolServer;

@@ -7,6 +7,7 @@ import { PlatformError } from "../http/errors.js";
 import { BayeuxEndpoint, type BayeuxSettings, type RealtimeEvents } from "./bayeux.js";
 import { deliveriesFor, familyOf, type Family } from "./channels.js";
 import { handleLongPolling } from "./long-polling.js";
+import { trackConnections } from "./presence.js";
 
 export type { RealtimeEvents, SessionEndReason } from "./bayeux.js";
 export { ENDPOINTS, type Family } from "./channels.js";
@@ -101,6 +102,9 @@ export function attachRealtime(
     if (family === "operations") ctx.events.handedOver(data);
   });
 
+  // Push connections of agents feed c8y_Connection (docs/emulator-presence.md).
+  const stopTracking = trackConnections(events, platform.presence);
+
   const unsubscribe = ctx.events.subscribe((event) => {
     const deliveries = deliveriesFor(event);
     for (const family of ["operations", "realtime"] as const) {
@@ -116,6 +120,7 @@ export function attachRealtime(
       if (closed) return;
       closed = true;
       unsubscribe();
+      stopTracking();
       server.off("upgrade", onUpgrade);
       endpoints.operations.close();
       endpoints.realtime.close();

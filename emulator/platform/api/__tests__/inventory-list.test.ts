@@ -51,7 +51,8 @@ beforeAll(async () => {
     c8y_Hardware: { serialNumber: "SN-002", model: "Q" },
     temp: 25.5,
     active: false,
-    c8y_Availability: { status: "UNAVAILABLE" },
+    // Monitored and silent so far: the platform computes c8y_Availability {status: "UNAVAILABLE"}.
+    c8y_RequiredAvailability: { responseInterval: 10 },
   });
   await create("sensor", {
     name: "Sensor A",

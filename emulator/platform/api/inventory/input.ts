@@ -1,12 +1,16 @@
 import { invalidData } from "../../http/errors.js";
 import { isPlainObject } from "../../http/body.js";
+import { MAINTAINED } from "../../presence/rules.js";
 
 /**
  * Reading a managed object body (POST and PUT). Read-only fields are dropped silently, as the platform does; wrong
  * types and unusable fragment names are 422 inventory/Invalid Data before anything is written.
  */
 
-/** Server-maintained fields a client may send back but never sets (platform-api.md §4.4). */
+/**
+ * Server-maintained fields a client may send back but never sets (platform-api.md §4.4, §4.10); the availability
+ * and connection fragments are computed by the platform (docs/emulator-presence.md).
+ */
 export const READ_ONLY = new Set([
   "id",
   "self",
@@ -20,6 +24,7 @@ export const READ_ONLY = new Set([
   "additionParents",
   "c8y_LatestMeasurements",
   "c8y_PreviousMeasurements",
+  ...MAINTAINED,
 ]);
 
 /** SQLite's JSON functions stop at 1000 levels; stored objects stay far below so that queries never fail. */
@@ -116,6 +121,14 @@ export function isHeartbeat(input: MoInput): boolean {
     input.owner === undefined &&
     input.fragments.size === 0
   );
+}
+
+/**
+ * The body of an availability heartbeat as the vendor defines it: `{}` or `{"id": …}` and nothing else
+ * (docs/platform-api.md §4.10). A body of other read-only fields also changes nothing, but is no heartbeat.
+ */
+export function isHeartbeatBody(body: unknown): boolean {
+  return isPlainObject(body) && Object.keys(body).every((key) => key === "id");
 }
 
 /** Fragments after an update: changed keys replaced whole, null removes, untouched keys stay in place. */

@@ -6,7 +6,7 @@ import { vendorToken } from "../../http/media.js";
 import { pageEnvelope, parseBool, parsePaging } from "../../http/paging.js";
 import type { RequestContext, Router } from "../../http/router.js";
 import { actorOf } from "../audit/service.js";
-import { isHeartbeat, parseMoInput, type MoInput } from "./input.js";
+import { isHeartbeat, isHeartbeatBody, parseMoInput, type MoInput } from "./input.js";
 import { buildListSql, invalidQuery, renderOptions, selectPage, type ListSql } from "./list.js";
 import { registerReferenceRoutes } from "./references.js";
 import { renderMany, type Json } from "./serialize.js";
@@ -168,10 +168,15 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
   router.put("/inventory/managedObjects/:id", async (rc) => {
     const id = rc.params.id!;
     svc.accessible(rc.principal, id);
-    const input = parseMoInput(await readJson(rc.req, "inventory", ctx.config.bodyLimit), "update");
-    if (isHeartbeat(input))
-      // An availability heartbeat changes nothing stored and answers with the id only (platform-api.md §2.2).
+    const body = await readJson(rc.req, "inventory", ctx.config.bodyLimit);
+    const input = parseMoInput(body, "update");
+    if (isHeartbeat(input)) {
+      // An availability heartbeat answers with the id only (platform-api.md §2.2); it counts as a message from the
+      // device unless an application sent it (§1.4: requests with an application key are not device traffic).
+      if (isHeartbeatBody(body) && rc.req.headers["x-cumulocity-application-key"] === undefined)
+        svc.heartbeat(Number(id), rc.baseUrl);
       return { status: 200, type: "managedObject", body: { id }, onlyWithAccept: true };
+    }
     const row = ctx.db.transaction(() => {
       // Read again inside the transaction: the object may have changed or gone while the body was read.
       const current = svc.accessible(rc.principal, id);

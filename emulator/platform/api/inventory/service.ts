@@ -19,6 +19,18 @@ export function requireUser(p: Principal): void {
   if (p.kind === "bootstrap") throw forbidden();
 }
 
+/**
+ * The availability and connection model (emulator/platform/presence/). It computes fragments the platform maintains
+ * itself; they are consulted on every create and update, inside the transaction, so a client's change that affects
+ * them (c8y_RequiredAvailability) is answered and announced with them already in line.
+ */
+export interface PresenceHook {
+  /** The changes (value, or null to remove) the platform makes on top of `fragments`; empty for none. */
+  changesFor(id: number, fragments: Record<string, unknown>): Map<string, unknown>;
+  /** A message from the device arrived (an availability heartbeat); `baseUrl` renders the update it may cause. */
+  heartbeat(id: number, baseUrl: string): void;
+}
+
 export interface DeleteFlags {
   cascade: boolean;
   forceCascade: boolean;
@@ -32,10 +44,19 @@ export interface DeleteFlags {
 export class InventoryService {
   readonly store: InventoryStore;
   readonly externalIds: ExternalIdStore;
+  private presence: PresenceHook | undefined;
 
   constructor(readonly ctx: PlatformContext) {
     this.store = inventoryStore(ctx.db);
     this.externalIds = externalIdStore(ctx.db);
+  }
+
+  attachPresence(hook: PresenceHook): void {
+    this.presence = hook;
+  }
+
+  heartbeat(id: number, baseUrl: string): void {
+    this.presence?.heartbeat(id, baseUrl);
   }
 
   /** The object for a path id: 404 when unknown (or no id at all), 403 when the caller may not see it. */
@@ -74,17 +95,19 @@ export class InventoryService {
     nowMs: number,
   ): MoRow {
     const now = isoTime(nowMs);
+    const id = Number(this.ctx.nextId());
+    // fromEntries/JSON keep a "__proto__" fragment an ordinary key.
+    const fragments = this.withMaintained(id, obj.fragments);
     const row: MoRow = {
-      id: Number(this.ctx.nextId()),
+      id,
       type: obj.type ?? null,
       name: obj.name ?? null,
       owner: obj.owner,
       creation_time: now,
       last_updated: now,
-      // fromEntries/JSON keep a "__proto__" fragment an ordinary key.
-      fragments: JSON.stringify(obj.fragments),
+      fragments: JSON.stringify(fragments),
     };
-    this.store.insert(row, Object.keys(obj.fragments));
+    this.store.insert(row, Object.keys(fragments));
     return row;
   }
 
@@ -97,10 +120,8 @@ export class InventoryService {
       input.owner !== p.username
     )
       throw forbidden("Access is denied: owner");
-    const { merged, added, removed } = mergeFragments(
-      JSON.parse(row.fragments) as Record<string, unknown>,
-      input.fragments,
-    );
+    const current = JSON.parse(row.fragments) as Record<string, unknown>;
+    const merged = this.withMaintained(row.id, mergeFragments(current, input.fragments).merged);
     const next: MoRow = {
       ...row,
       name: input.name === undefined ? row.name : input.name,
@@ -109,8 +130,27 @@ export class InventoryService {
       last_updated: bumped(row.last_updated, nowMs),
       fragments: JSON.stringify(merged),
     };
+    this.store.update(next, ...fragmentDiff(current, merged));
+    return next;
+  }
+
+  /**
+   * A change of the platform's own fragments (no user behind it). `lastUpdated` stays: a recorded tenant response
+   * shows c8y_Availability.lastMessage a month after lastUpdated (docs/emulator-presence.md). Returns the row
+   * written, or undefined when nothing changed.
+   */
+  applyMaintainedInTx(row: MoRow, changes: Map<string, unknown>): MoRow | undefined {
+    if (changes.size === 0) return undefined;
+    const current = JSON.parse(row.fragments) as Record<string, unknown>;
+    const { merged, added, removed } = mergeFragments(current, changes);
+    const next: MoRow = { ...row, fragments: JSON.stringify(merged) };
     this.store.update(next, added, removed);
     return next;
+  }
+
+  private withMaintained(id: number, fragments: Record<string, unknown>): Record<string, unknown> {
+    const changes = this.presence?.changesFor(id, fragments);
+    return changes && changes.size > 0 ? mergeFragments(fragments, changes).merged : fragments;
   }
 
   /**
@@ -189,6 +229,13 @@ export class InventoryService {
     for (const id of ids)
       this.ctx.events.publish({ api: "managedobjects", action: "DELETE", id: String(id) });
   }
+}
+
+/** Fragment names that appear in `after` only, and those that disappeared from it. */
+function fragmentDiff(before: Record<string, unknown>, after: Record<string, unknown>): [string[], string[]] {
+  const added = Object.keys(after).filter((k) => !Object.hasOwn(before, k));
+  const removed = Object.keys(before).filter((k) => !Object.hasOwn(after, k));
+  return [added, removed];
 }
 
 /** lastUpdated moves forward on every update, even when two updates fall into the same millisecond. */

@@ -145,6 +145,12 @@ export class InventoryStore {
         SELECT m.id FROM managed_objects m
         JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
         WHERE m.owner = ? ORDER BY m.id LIMIT 1`),
+      // Monitored objects with just the parts the availability model reads, each as JSON text (`->`), or NULL.
+      presenceRows: p(`
+        SELECT m.id, m.fragments -> '$.c8y_RequiredAvailability' AS required,
+          m.fragments -> '$.c8y_Availability' AS availability, m.fragments -> '$.c8y_Connection' AS connection
+        FROM mo_fragments f JOIN managed_objects m ON m.id = f.mo_id
+        WHERE f.fragment = 'c8y_RequiredAvailability'`),
       ownersOfDevices: p(`
         SELECT DISTINCT m.owner FROM managed_objects m
         JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
@@ -245,6 +251,11 @@ export class InventoryStore {
     return (this.s.firstDeviceOwnedBy!.get(owner) as { id: number } | undefined)?.id;
   }
 
+  /** Every object with c8y_RequiredAvailability: its id and that fragment, c8y_Availability, c8y_Connection as JSON text. */
+  monitored(): PresenceRow[] {
+    return this.s.presenceRows!.all() as PresenceRow[];
+  }
+
   /** Owners of the devices (objects with c8y_IsDevice) among the ids. */
   deviceOwners(ids: readonly number[]): string[] {
     return (this.s.ownersOfDevices!.all(idsParam(ids)) as { owner: string }[]).map((r) => r.owner);
@@ -258,4 +269,11 @@ export function inventoryStore(db: Db): InventoryStore {
   let s = stores.get(db);
   if (!s) stores.set(db, (s = new InventoryStore(db)));
   return s;
+}
+
+export interface PresenceRow {
+  id: number;
+  required: string | null;
+  availability: string | null;
+  connection: string | null;
 }
