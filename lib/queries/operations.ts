@@ -197,6 +197,13 @@ function cachedCopies(queryClient: QueryClient, id: string): OperationDto[] {
 }
 
 /**
+ * The platform names the device only in lists (docs/platform-api.md §5.4), so a copy read alone or pushed live
+ * comes without the name; the one already shown stays.
+ */
+const withNameOf = (cached: OperationDto, op: OperationDto): OperationDto =>
+  op.deviceName === null && cached.deviceName !== null ? { ...op, deviceName: cached.deviceName } : op;
+
+/**
  * What the live layer calls for `operation.created` and `operation.updated` (style.md rule 10: events patch or
  * invalidate the cache, never a second store). The event carries the operation as the REST routes answer it,
  * history included, so cached copies are replaced by it; a list the operation now enters or leaves is refetched,
@@ -206,7 +213,7 @@ function cachedCopies(queryClient: QueryClient, id: string): OperationDto[] {
 export function applyOperationEvent(queryClient: QueryClient, op: OperationDto): void {
   if (cachedCopies(queryClient, op.id).some((c) => !supersedes(op.status, c.status))) return;
   queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
-    old ? { ...old, operation: op } : old,
+    old ? { ...old, operation: withNameOf(old.operation, op) } : old,
   );
   for (const [key, data] of queryClient.getQueriesData<OperationListDto>({
     queryKey: operationKeys.lists(),
@@ -218,7 +225,7 @@ export function applyOperationEvent(queryClient: QueryClient, op: OperationDto):
     if (index >= 0 && wanted)
       queryClient.setQueryData<OperationListDto>(key, {
         ...data,
-        items: data.items.map((o, i) => (i === index ? op : o)),
+        items: data.items.map((o, i) => (i === index ? withNameOf(o, op) : o)),
       });
     // Entering the list (new, or now matching its status filter) or leaving it: the server orders and counts.
     else if (index >= 0 || wanted) void queryClient.invalidateQueries({ queryKey: key, exact: true });

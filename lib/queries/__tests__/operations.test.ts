@@ -103,6 +103,13 @@ describe("applyOperationEvent", () => {
     expect(listed(client)[0]!.command).toEqual({ text: "ls", result: "a b" });
   });
 
+  it("keeps the device name a list showed: the platform names devices only in lists", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.list(q()), list([dto("n1", "PENDING")]));
+    applyOperationEvent(client, dto("n1", "EXECUTING", { deviceName: null }));
+    expect(listed(client)[0]).toMatchObject({ status: "EXECUTING", deviceName: "Gateway" });
+  });
+
   it("ignores an event older than the cache, and a final status never gives way to the other", () => {
     const client = new QueryClient();
     client.setQueryData(operationKeys.list(q()), list([dto("b1", "SUCCESSFUL")]));
