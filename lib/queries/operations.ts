@@ -84,7 +84,7 @@ export function operationSearchString(query: OperationListQuery, options: { omit
 
 // ----- keys and queries ----------------------------------------------------------------------------------------
 
-/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+/** Query keys only from here (docs/style.md rule 7); everything a fetcher reads is in its key. */
 export const operationKeys = {
   all: ["operations"] as const,
   lists: () => [...operationKeys.all, "list"] as const,
@@ -204,7 +204,7 @@ const withNameOf = (cached: OperationDto, op: OperationDto): OperationDto =>
   op.deviceName === null && cached.deviceName !== null ? { ...op, deviceName: cached.deviceName } : op;
 
 /**
- * What the live layer calls for `operation.created` and `operation.updated` (style.md rule 10: events patch or
+ * What the live layer calls for `operation.created` and `operation.updated` (docs/style.md rule 10: events patch or
  * invalidate the cache, never a second store). The event carries the operation as the REST routes answer it,
  * history included, so cached copies are replaced by it; a list the operation now enters or leaves is refetched,
  * so order, paging and totals stay the server's. An event older than what the cache shows (`supersedes`) is

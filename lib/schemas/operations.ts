@@ -37,7 +37,7 @@ export function supersedes(incoming: OperationStatus, known: OperationStatus | u
 
 // ----- operation types -----------------------------------------------------------------------------------------
 
-/** Fields of an operation that are not command fragments (platform-api.md §5.4). */
+/** Fields of an operation that are not command fragments (docs/platform-api.md §5.4). */
 export const OPERATION_BASE_FIELDS = new Set([
   "id",
   "self",
@@ -54,7 +54,7 @@ export const OPERATION_BASE_FIELDS = new Set([
   "externalSource",
 ]);
 
-/** Standard operation fragments (platform-api.md §6) with the name the console shows. */
+/** Standard operation fragments (docs/platform-api.md §6) with the name the console shows. */
 export const OPERATION_TYPE_LABELS: Record<string, string> = {
   c8y_Restart: "Restart",
   c8y_Configuration: "Configuration",
@@ -100,7 +100,7 @@ export const fragmentTypeSchema = z
   .max(128, "At most 128 characters")
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "Letters, digits, “_” and “-”, starting with a letter");
 
-/** Operation and device ids: opaque strings that must travel as one path segment (platform-api.md §0a). */
+/** Operation and device ids: opaque strings that must travel as one path segment (docs/platform-api.md §0a). */
 export const operationIdSchema = z
   .string()
   .min(1, "Empty id")
@@ -182,7 +182,7 @@ export type OperationDetailDto = z.infer<typeof operationDetailDtoSchema>;
 
 // ----- sending -------------------------------------------------------------------------------------------------
 
-/** What the console sends, and the fragment each kind becomes (platform-api.md §6). */
+/** What the console sends, and the fragment each kind becomes (docs/platform-api.md §6). */
 export const operationKindSchema = z.enum(["restart", "configuration", "software", "firmware", "shell"]);
 export type OperationKind = z.infer<typeof operationKindSchema>;
 export const OPERATION_KINDS = operationKindSchema.options;

@@ -14,7 +14,7 @@ import { applyOperationDeleted, applyOperationEvent, operationKeys, resyncOperat
 import { registrationKeys } from "../registrations";
 
 /**
- * Live events → the React Query cache (style.md rule 10: patch or invalidate, never a second store). What each
+ * Live events → the React Query cache (docs/style.md rule 10: patch or invalidate, never a second store). What each
  * event does is decided here, using each resource's own key factory and patch helpers:
  *
  * | event | cache |

@@ -176,7 +176,7 @@ function fragmentsOf(op: Record<string, unknown>): Record<string, Json> {
 }
 
 /**
- * The one place an upstream operation becomes a DTO (style.md rule 4). The operation is noted in the journal as
+ * The one place an upstream operation becomes a DTO (docs/style.md rule 4). The operation is noted in the journal as
  * seen now, which gives its history.
  */
 export function toOperationDto(
@@ -220,7 +220,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * One page, newest first. The platform lists oldest first; `revert=true` reverses it, but on a real tenant only
- * together with a date range (platform-api.md §5.4), so the range is always sent: from 1970 to a day ahead (a
+ * together with a date range (docs/platform-api.md §5.4), so the range is always sent: from 1970 to a day ahead (a
  * device clock or a tenant in another zone may stamp a little into the future).
  */
 export async function listOperations(
@@ -287,7 +287,7 @@ async function readObject(platform: PlatformClient, id: string): Promise<Upstrea
 
 /**
  * The agent operations for this device are routed to: the device itself or the nearest
- * `com_cumulocity_model_Agent` above it over childDevices (platform-api.md §5.4, seed step 2). Walked level by
+ * `com_cumulocity_model_Agent` above it over childDevices (docs/platform-api.md §5.4, seed step 2). Walked level by
  * level over the direct `deviceParents`, which every managed object carries, so the nearest one is found.
  */
 async function findAgent(
@@ -447,7 +447,7 @@ function operationBody(
 /**
  * Sends an operation to a device. Without `force` it is refused (409) when the device does not list the
  * fragment in c8y_SupportedOperations, or when no agent is above it to pick the operation up: the platform
- * itself accepts both (platform-api.md §0a), and the operation would only fail or wait forever.
+ * itself accepts both (docs/platform-api.md §0a), and the operation would only fail or wait forever.
  */
 export async function createOperation(
   platform: PlatformClient,
@@ -502,7 +502,7 @@ async function finish(
   return toOperationDto(updated, scope, "own");
 }
 
-/** PENDING → FAILED "Cancelled by <user>[: reason]" (platform-api.md §0a: the operator's cancel). */
+/** PENDING → FAILED "Cancelled by <user>[: reason]" (docs/platform-api.md §0a: the operator's cancel). */
 export function cancelOperation(
   platform: PlatformClient,
   scope: OperationScope,
