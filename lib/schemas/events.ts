@@ -148,8 +148,6 @@ export const liveEventSchema = z.discriminatedUnion("type", [
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent["type"];
-/** One event's payload by type. */
-export type LiveEventData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>["data"];
 
 export const LIVE_EVENT_TYPES: LiveEventType[] = liveEventSchema.options.map((o) => o.shape.type.value);
 

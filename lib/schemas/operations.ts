@@ -23,7 +23,7 @@ const FINAL_RANK = 2;
 
 export const statusRank = (s: OperationStatus): number => STATUS_RANK[s];
 /** Statuses an operation never leaves. */
-export const isFinalStatus = (s: OperationStatus): boolean => STATUS_RANK[s] === FINAL_RANK;
+export const isFinalStatus = (s: OperationStatus): boolean => statusRank(s) === FINAL_RANK;
 
 /**
  * Whether a copy of an operation in status `incoming` may replace one known in `known` (nothing known: yes).
@@ -32,7 +32,7 @@ export const isFinalStatus = (s: OperationStatus): boolean => STATUS_RANK[s] ===
  * other.
  */
 export function supersedes(incoming: OperationStatus, known: OperationStatus | undefined): boolean {
-  return known === undefined || incoming === known || STATUS_RANK[incoming] > STATUS_RANK[known];
+  return known === undefined || incoming === known || statusRank(incoming) > statusRank(known);
 }
 
 // ----- operation types -----------------------------------------------------------------------------------------

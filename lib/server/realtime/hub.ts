@@ -91,7 +91,7 @@ export class LiveHub {
   private poller: RegistrationsPoller | undefined;
   private pollerTrouble = false;
   private stopped = false;
-  private refusedFlag = false;
+  private refused = false;
   private requestCount = 0;
   private published = 0;
   private readonly abort = new AbortController();
@@ -132,10 +132,6 @@ export class LiveHub {
 
   get streamCount(): number {
     return this.streams.size;
-  }
-
-  get refused(): boolean {
-    return this.refusedFlag;
   }
 
   /** Events published, streams dropped for not keeping up, reconciliations started. */
@@ -183,7 +179,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     if (this.stopped) return;
     // A refused credential would only earn the goodbye a 401.
-    const goodbye = !this.refusedFlag;
+    const goodbye = !this.refused;
     this.stopped = true;
     this.abort.abort();
     this.refs.close();
@@ -323,8 +319,8 @@ export class LiveHub {
 
   /** The credential was refused: every stream hears `session.ended` and is closed; no retry loops. */
   private refuse() {
-    if (this.refusedFlag || this.stopped) return;
-    this.refusedFlag = true;
+    if (this.refused || this.stopped) return;
+    this.refused = true;
     this.streams.endAll(encodeEvent({ type: "session.ended", data: { reason: "credentials_refused" } }));
     this.options.onRefused(this);
   }
