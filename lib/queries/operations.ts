@@ -1,22 +1,18 @@
 import { keepPreviousData, queryOptions, type QueryClient } from "@tanstack/react-query";
-import type { LiveOperation } from "@/lib/schemas/events";
 import {
   OPERATION_PAGE_SIZES,
-  OPERATION_STATUSES,
   deviceOperationContextSchema,
   isFinalStatus,
   operationDetailDtoSchema,
   operationDtoSchema,
   operationListDtoSchema,
   operationListQuerySchema,
-  operationTypeOf,
+  supersedes,
   type CreateOperationInput,
   type OperationDetailDto,
   type OperationDto,
   type OperationListDto,
   type OperationListQuery,
-  type OperationStatus,
-  type StatusEntry,
 } from "@/lib/schemas/operations";
 import { apiFetch } from "./api-client";
 import { liveAwareInterval } from "./live/status";
@@ -88,7 +84,7 @@ export function operationSearchString(query: OperationListQuery, options: { omit
 
 // ----- keys and queries ----------------------------------------------------------------------------------------
 
-/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+/** Query keys only from here (docs/style.md rule 7); everything a fetcher reads is in its key. */
 export const operationKeys = {
   all: ["operations"] as const,
   lists: () => [...operationKeys.all, "list"] as const,
@@ -107,14 +103,12 @@ function listPath(query: OperationListQuery): string {
   return `/api/operations?${params.toString()}`;
 }
 
-export async function fetchOperationList(query: OperationListQuery, signal?: AbortSignal) {
-  const list = await apiFetch(listPath(query), { schema: operationListDtoSchema, signal });
-  return { ...list, items: list.items.map(withObserved) };
+export function fetchOperationList(query: OperationListQuery, signal?: AbortSignal) {
+  return apiFetch(listPath(query), { schema: operationListDtoSchema, signal });
 }
 
-export async function fetchOperation(id: string, signal?: AbortSignal): Promise<OperationDetailDto> {
-  const detail = await apiFetch(`/api/operations/${enc(id)}`, { schema: operationDetailDtoSchema, signal });
-  return { ...detail, operation: withObserved(detail.operation) };
+export function fetchOperation(id: string, signal?: AbortSignal): Promise<OperationDetailDto> {
+  return apiFetch(`/api/operations/${enc(id)}`, { schema: operationDetailDtoSchema, signal });
 }
 
 export const operationQueries = {
@@ -180,149 +174,61 @@ export function rerunOperation(id: string): Promise<OperationDto> {
   return apiFetch(`/api/operations/${enc(id)}/rerun`, { method: "POST", schema: operationDtoSchema });
 }
 
-// ----- history merging -----------------------------------------------------------------------------------------
-
-const rank = (s: OperationStatus) => OPERATION_STATUSES.indexOf(s);
-
-/** Live sightings of this tab (id → entries), kept so a refetch does not lose a more exact time. */
-const observed = new Map<string, StatusEntry[]>();
-const OBSERVED_LIMIT = 5000;
-
-function remember(id: string, entry: StatusEntry) {
-  const list = observed.get(id) ?? [];
-  if (list.some((e) => e.status === entry.status)) return;
-  observed.delete(id);
-  observed.set(id, [...list, entry]);
-  if (observed.size > OBSERVED_LIMIT) {
-    const oldest = observed.keys().next().value;
-    if (oldest !== undefined) observed.delete(oldest);
-  }
-}
-
-/** Per status the better of two entries: an exact one over a guess, else the earlier. */
-function better(a: StatusEntry, b: StatusEntry): StatusEntry {
-  if (a.exact !== b.exact) return a.exact ? a : b;
-  return Date.parse(b.at) < Date.parse(a.at) ? b : a;
-}
-
-export function mergeHistory(a: readonly StatusEntry[], b: readonly StatusEntry[]): StatusEntry[] {
-  const by = new Map<OperationStatus, StatusEntry>();
-  for (const e of [...a, ...b]) {
-    const had = by.get(e.status);
-    by.set(e.status, had ? better(had, e) : e);
-  }
-  return [...by.values()].sort((x, y) => rank(x.status) - rank(y.status));
-}
-
-function withObserved(op: OperationDto): OperationDto {
-  const seen = observed.get(op.id);
-  // Only statuses the server also knows were reached: a sighting never runs ahead of the data.
-  const usable = seen?.filter((e) => rank(e.status) <= rank(op.status));
-  return usable?.length ? { ...op, history: mergeHistory(op.history, usable) } : op;
-}
-
 // ----- live events ---------------------------------------------------------------------------------------------
 
-/**
- * The cached DTO brought up to what a live event says; null when the event is older than the cache. `entered` is
- * the history entry for the event's status when the event is the change into it.
- */
-export function patchOperation(
-  cached: OperationDto,
-  live: LiveOperation,
-  entered: StatusEntry | null,
-): OperationDto | null {
-  if (rank(live.status) < rank(cached.status)) return null;
-  const fragments = live.fragments as OperationDto["fragments"];
-  const cmd = fragments.c8y_Command;
-  const command =
-    typeof cmd === "object" && cmd !== null && !Array.isArray(cmd) && typeof cmd.text === "string"
-      ? { text: cmd.text, result: typeof cmd.result === "string" ? cmd.result : null }
-      : null;
-  const history =
-    live.status === cached.status || !entered ? cached.history : mergeHistory(cached.history, [entered]);
-  return {
-    ...cached,
-    status: live.status,
-    deviceName: live.deviceName ?? cached.deviceName,
-    description: live.description,
-    failureReason: live.failureReason,
-    fragments,
-    type: operationTypeOf(fragments),
-    command,
-    history,
-  };
-}
-
-function matches(
-  query: OperationListQuery,
-  op: { deviceId: string; status: OperationStatus },
-  type: string | null,
-) {
+function matches(query: OperationListQuery, op: OperationDto) {
   return (
     (!query.deviceId || query.deviceId === op.deviceId) &&
     (!query.status || query.status === op.status) &&
-    (!query.type || query.type === type)
+    (!query.type || query.type === op.type)
   );
 }
 
-/** The furthest status this tab has seen for an operation, from any cached copy or earlier event. */
-function knownStatus(queryClient: QueryClient, id: string): OperationStatus | undefined {
-  const statuses: OperationStatus[] = [];
+/** Every cached copy of an operation: its detail and its rows in list pages. */
+function cachedCopies(queryClient: QueryClient, id: string): OperationDto[] {
+  const copies: OperationDto[] = [];
   const detail = queryClient.getQueryData<OperationDetailDto>(operationKeys.detail(id));
-  if (detail) statuses.push(detail.operation.status);
+  if (detail) copies.push(detail.operation);
   for (const [, data] of queryClient.getQueriesData<OperationListDto>({ queryKey: operationKeys.lists() })) {
     const found = data?.items.find((o) => o.id === id);
-    if (found) statuses.push(found.status);
+    if (found) copies.push(found);
   }
-  for (const e of observed.get(id) ?? []) statuses.push(e.status);
-  return statuses.sort((a, b) => rank(b) - rank(a))[0];
+  return copies;
 }
 
 /**
- * What the live layer calls for `operation.created` and `operation.updated` (style.md rule 10: events patch or
- * invalidate the cache, never a second store). A cached copy is patched in place (status, reason, result, and the
- * time this tab saw the change); a list the operation now enters or leaves is refetched, so order, paging and
- * totals stay the server's.
- *
- * An event is the moment of a change when this tab knew the operation in an earlier status (events are pushed as
- * the platform commits each update); otherwise its time only says "by then".
+ * The platform names the device only in lists (docs/platform-api.md §5.4), so a copy read alone or pushed live
+ * comes without the name; the one already shown stays.
  */
-export function applyOperationEvent(
-  queryClient: QueryClient,
-  live: LiveOperation,
-  observedAt: string = new Date().toISOString(),
-): void {
-  const known = knownStatus(queryClient, live.id);
-  const moved = known === undefined || rank(live.status) > rank(known);
-  const entered: StatusEntry | null = moved
-    ? { status: live.status, at: observedAt, exact: known !== undefined, after: null }
-    : null;
-  if (entered && live.status !== "PENDING") remember(live.id, entered);
-  queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(live.id), (old) => {
-    if (!old) return old;
-    const next = patchOperation(old.operation, live, entered);
-    return next ? { ...old, operation: next } : old;
-  });
-  const type = operationTypeOf(live.fragments);
+const withNameOf = (cached: OperationDto, op: OperationDto): OperationDto =>
+  op.deviceName === null && cached.deviceName !== null ? { ...op, deviceName: cached.deviceName } : op;
+
+/**
+ * What the live layer calls for `operation.created` and `operation.updated` (docs/style.md rule 10: events patch or
+ * invalidate the cache, never a second store). The event carries the operation as the REST routes answer it,
+ * history included, so cached copies are replaced by it; a list the operation now enters or leaves is refetched,
+ * so order, paging and totals stay the server's. An event older than what the cache shows (`supersedes`) is
+ * ignored: the server orders its events, but a refetch can overtake one.
+ */
+export function applyOperationEvent(queryClient: QueryClient, op: OperationDto): void {
+  if (cachedCopies(queryClient, op.id).some((c) => !supersedes(op.status, c.status))) return;
+  queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
+    old ? { ...old, operation: withNameOf(old.operation, op) } : old,
+  );
   for (const [key, data] of queryClient.getQueriesData<OperationListDto>({
     queryKey: operationKeys.lists(),
   })) {
     const query = key[2] as OperationListQuery | undefined;
     if (!data || !query) continue;
-    const index = data.items.findIndex((o) => o.id === live.id);
-    const wanted = matches(query, live, type);
-    if (index < 0 || !wanted) {
-      // Entering the list (new, or now matching its status filter) or leaving it: the server orders and counts.
-      if (index >= 0 || wanted) void queryClient.invalidateQueries({ queryKey: key, exact: true });
-      continue;
-    }
-    const next = patchOperation(data.items[index]!, live, entered);
-    if (!next) continue;
-    queryClient.setQueryData<OperationListDto>(key, {
-      ...data,
-      items: data.items.map((o, i) => (i === index ? next : o)),
-    });
+    const index = data.items.findIndex((o) => o.id === op.id);
+    const wanted = matches(query, op);
+    if (index >= 0 && wanted)
+      queryClient.setQueryData<OperationListDto>(key, {
+        ...data,
+        items: data.items.map((o, i) => (i === index ? withNameOf(o, op) : o)),
+      });
+    // Entering the list (new, or now matching its status filter) or leaving it: the server orders and counts.
+    else if (index >= 0 || wanted) void queryClient.invalidateQueries({ queryKey: key, exact: true });
   }
 }
 
@@ -349,16 +255,15 @@ export function storeOperation(
   op: OperationDto,
   options: { created?: boolean } = {},
 ) {
-  for (const e of op.history) if (e.exact && e.status !== "PENDING") remember(op.id, e);
   queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
-    old ? { ...old, operation: withObserved(op) } : old,
+    old ? { ...old, operation: op } : old,
   );
   if (options.created)
     for (const [key, data] of queryClient.getQueriesData<OperationListDto>({
       queryKey: operationKeys.lists(),
     })) {
       const query = key[2] as OperationListQuery | undefined;
-      if (!data || !query || query.page !== 1 || !matches(query, op, op.type)) continue;
+      if (!data || !query || query.page !== 1 || !matches(query, op)) continue;
       if (data.items.some((o) => o.id === op.id)) continue;
       queryClient.setQueryData<OperationListDto>(key, {
         ...data,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { operationDtoSchema } from "./operations";
 import { registrationStatusSchema } from "./registrations";
 
 /**
@@ -78,22 +79,6 @@ export function topicCovers(topic: LiveTopic, eventTopic: LiveTopic): boolean {
 // Payloads
 // ---------------------------------------------------------------------------------------------------------------
 
-export const operationStatusSchema = z.enum(["PENDING", "EXECUTING", "SUCCESSFUL", "FAILED"]);
-export type OperationStatus = z.infer<typeof operationStatusSchema>;
-
-/** An operation as live events carry it. `fragments` holds the command (c8y_Restart, c8y_Command, …) as sent. */
-export const liveOperationSchema = z.object({
-  id: z.string(),
-  deviceId: z.string(),
-  deviceName: z.string().nullable(),
-  status: operationStatusSchema,
-  description: z.string().nullable(),
-  failureReason: z.string().nullable(),
-  creationTime: z.string().nullable(),
-  fragments: z.record(z.string(), z.unknown()),
-});
-export type LiveOperation = z.infer<typeof liveOperationSchema>;
-
 /** A managed object as live events carry it: enough to patch a tree row; details are refetched. */
 export const liveDeviceSchema = z.object({
   id: z.string(),
@@ -125,6 +110,7 @@ export const resyncReasonSchema = z.enum([
   /** The upstream subscriber lost its session; changes it cannot reconcile precisely may have been missed. */
   "upstream",
 ]);
+export type ResyncReason = z.infer<typeof resyncReasonSchema>;
 
 /** How far the server got with the platform, for this stream's topics. */
 export const upstreamStateSchema = z.enum(["connecting", "connected", "reconnecting"]);
@@ -138,8 +124,9 @@ const event = <T extends string, S extends z.ZodType>(type: T, data: S) =>
   z.object({ type: z.literal(type), data });
 
 export const liveEventSchema = z.discriminatedUnion("type", [
-  event("operation.created", z.object({ operation: liveOperationSchema })),
-  event("operation.updated", z.object({ operation: liveOperationSchema })),
+  /** The operation exactly as the REST routes answer it (`OperationDto`, history included): caches replace theirs. */
+  event("operation.created", z.object({ operation: operationDtoSchema })),
+  event("operation.updated", z.object({ operation: operationDtoSchema })),
   event("operation.deleted", z.object({ id: z.string(), deviceId: z.string() })),
   event("device.created", z.object({ device: liveDeviceSchema })),
   event("device.updated", z.object({ device: liveDeviceSchema })),
@@ -161,8 +148,6 @@ export const liveEventSchema = z.discriminatedUnion("type", [
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent["type"];
-/** One event's payload by type. */
-export type LiveEventData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>["data"];
 
 export const LIVE_EVENT_TYPES: LiveEventType[] = liveEventSchema.options.map((o) => o.shape.type.value);
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { operationStatusSchema, type OperationStatus } from "./events";
 
 /**
  * Schemas of the operations BFF (`/api/operations/**`, `/api/devices/[id]/operations/**`), shared by the route
@@ -7,15 +6,38 @@ import { operationStatusSchema, type OperationStatus } from "./events";
  * label). docs/operations-ui.md describes the routes.
  */
 
-export { operationStatusSchema, type OperationStatus };
+// ----- statuses ------------------------------------------------------------------------------------------------
+
+export const operationStatusSchema = z.enum(["PENDING", "EXECUTING", "SUCCESSFUL", "FAILED"]);
+export type OperationStatus = z.infer<typeof operationStatusSchema>;
 export const OPERATION_STATUSES = operationStatusSchema.options;
-/** Statuses an operation never leaves (platform-api.md §0a). */
-export const FINAL_STATUSES: readonly OperationStatus[] = ["SUCCESSFUL", "FAILED"];
-export const isFinalStatus = (s: OperationStatus) => s === "SUCCESSFUL" || s === "FAILED";
+
+/**
+ * How far along its life an operation is: PENDING → EXECUTING → SUCCESSFUL | FAILED, the last two final
+ * (docs/platform-api.md §5.4, §0a). They rank equal: an operation ends one way, and a copy saying the other is
+ * not "newer". The console's one ranking: the server orders live events and keeps its journal by it, the
+ * browser its cache.
+ */
+const STATUS_RANK: Record<OperationStatus, number> = { PENDING: 0, EXECUTING: 1, SUCCESSFUL: 2, FAILED: 2 };
+const FINAL_RANK = 2;
+
+export const statusRank = (s: OperationStatus): number => STATUS_RANK[s];
+/** Statuses an operation never leaves. */
+export const isFinalStatus = (s: OperationStatus): boolean => statusRank(s) === FINAL_RANK;
+
+/**
+ * Whether a copy of an operation in status `incoming` may replace one known in `known` (nothing known: yes).
+ * The same status may (its other fields can still change: a shell command's result); a further one may; an
+ * earlier one arriving late may not, so a final status never goes back; and neither final status replaces the
+ * other.
+ */
+export function supersedes(incoming: OperationStatus, known: OperationStatus | undefined): boolean {
+  return known === undefined || incoming === known || statusRank(incoming) > statusRank(known);
+}
 
 // ----- operation types -----------------------------------------------------------------------------------------
 
-/** Fields of an operation that are not command fragments (platform-api.md §5.4). */
+/** Fields of an operation that are not command fragments (docs/platform-api.md §5.4). */
 export const OPERATION_BASE_FIELDS = new Set([
   "id",
   "self",
@@ -32,7 +54,7 @@ export const OPERATION_BASE_FIELDS = new Set([
   "externalSource",
 ]);
 
-/** Standard operation fragments (platform-api.md §6) with the name the console shows. */
+/** Standard operation fragments (docs/platform-api.md §6) with the name the console shows. */
 export const OPERATION_TYPE_LABELS: Record<string, string> = {
   c8y_Restart: "Restart",
   c8y_Configuration: "Configuration",
@@ -78,7 +100,7 @@ export const fragmentTypeSchema = z
   .max(128, "At most 128 characters")
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "Letters, digits, “_” and “-”, starting with a letter");
 
-/** Operation and device ids: opaque strings that must travel as one path segment (platform-api.md §0a). */
+/** Operation and device ids: opaque strings that must travel as one path segment (docs/platform-api.md §0a). */
 export const operationIdSchema = z
   .string()
   .min(1, "Empty id")
@@ -160,7 +182,7 @@ export type OperationDetailDto = z.infer<typeof operationDetailDtoSchema>;
 
 // ----- sending -------------------------------------------------------------------------------------------------
 
-/** What the console sends, and the fragment each kind becomes (platform-api.md §6). */
+/** What the console sends, and the fragment each kind becomes (docs/platform-api.md §6). */
 export const operationKindSchema = z.enum(["restart", "configuration", "software", "firmware", "shell"]);
 export type OperationKind = z.infer<typeof operationKindSchema>;
 export const OPERATION_KINDS = operationKindSchema.options;

@@ -8,7 +8,7 @@ import {
 } from "@/lib/server/realtime/event-stream";
 import { parseQuery, route } from "@/lib/server/route";
 
-// A stream lives as long as the tab: Node runtime, never prerendered or cached (stack.md gotcha 6).
+// A stream lives as long as the tab: Node runtime, never prerendered or cached (docs/stack.md gotcha 6).
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 

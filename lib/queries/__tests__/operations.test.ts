@@ -1,52 +1,52 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import type { LiveOperation } from "@/lib/schemas/events";
-import type { OperationDetailDto, OperationDto, OperationListDto } from "@/lib/schemas/operations";
+import type {
+  OperationDetailDto,
+  OperationDto,
+  OperationListDto,
+  StatusEntry,
+} from "@/lib/schemas/operations";
 import {
   applyOperationEvent,
-  mergeHistory,
   operationKeys,
   parseOperationSearch,
   operationSearchString,
+  storeOperation,
 } from "../operations";
 
 const staleAfter = { PENDING: 300_000, EXECUTING: 600_000 };
+const created: StatusEntry = { status: "PENDING", at: "2025-05-02T12:00:00.000Z", exact: true, after: null };
 
-function dto(id: string, status: OperationDto["status"], deviceId = "10"): OperationDto {
+/** An operation as the REST routes and the live events carry it; `history` after the PENDING entry. */
+function dto(
+  id: string,
+  status: OperationDto["status"],
+  extra: Partial<OperationDto> = {},
+  history: StatusEntry[] = [],
+): OperationDto {
   return {
     id,
-    deviceId,
+    deviceId: "10",
     deviceName: "Gateway",
-    agentId: deviceId,
+    agentId: "10",
     status,
-    creationTime: "2025-05-02T12:00:00.000Z",
+    creationTime: created.at,
     description: "Restart device",
     failureReason: null,
     type: "c8y_Restart",
     command: null,
     fragments: { c8y_Restart: {} },
     bulkOperationId: null,
-    history: [{ status: "PENDING", at: "2025-05-02T12:00:00.000Z", exact: true, after: null }],
-  };
-}
-
-function live(
-  id: string,
-  status: LiveOperation["status"],
-  extra: Partial<LiveOperation> = {},
-): LiveOperation {
-  return {
-    id,
-    deviceId: "10",
-    deviceName: "Gateway",
-    status,
-    description: "Restart device",
-    failureReason: null,
-    creationTime: "2025-05-02T12:00:00.000Z",
-    fragments: { c8y_Restart: {} },
+    history: [created, ...history],
     ...extra,
   };
 }
+const entry = (status: OperationDto["status"], at: string, exact = true): StatusEntry => ({
+  status,
+  at,
+  exact,
+  after: null,
+});
 
 const list = (items: OperationDto[]): OperationListDto => ({
   items,
@@ -60,9 +60,13 @@ const q = (over: Partial<Parameters<typeof operationKeys.list>[0]> = {}) => ({
   pageSize: 25,
   ...over,
 });
+const listed = (client: QueryClient, query = q()) =>
+  client.getQueryData<OperationListDto>(operationKeys.list(query))!.items;
+const detail = (client: QueryClient, id: string) =>
+  client.getQueryData<OperationDetailDto>(operationKeys.detail(id))!.operation;
 
 describe("applyOperationEvent", () => {
-  it("patches cached copies and records when this tab saw the change", () => {
+  it("replaces cached copies with the server's operation, history included", () => {
     const client = new QueryClient();
     client.setQueryData(operationKeys.list(q()), list([dto("a1", "PENDING")]));
     client.setQueryData<OperationDetailDto>(operationKeys.detail("a1"), {
@@ -70,43 +74,51 @@ describe("applyOperationEvent", () => {
       staleAfter,
     });
 
-    applyOperationEvent(client, live("a1", "EXECUTING"), "2025-05-02T12:00:03.000Z");
-    const item = client.getQueryData<OperationListDto>(operationKeys.list(q()))!.items[0]!;
-    expect(item.status).toBe("EXECUTING");
-    expect(item.history.at(-1)).toEqual({
-      status: "EXECUTING",
-      at: "2025-05-02T12:00:03.000Z",
-      exact: true,
-      after: null,
-    });
-    expect(client.getQueryData<OperationDetailDto>(operationKeys.detail("a1"))!.operation.status).toBe(
-      "EXECUTING",
-    );
+    const executing = dto("a1", "EXECUTING", {}, [entry("EXECUTING", "2025-05-02T12:00:03.000Z")]);
+    applyOperationEvent(client, executing);
+    expect(listed(client)[0]).toEqual(executing);
+    expect(detail(client, "a1")).toEqual(executing);
 
-    applyOperationEvent(
-      client,
-      live("a1", "FAILED", {
+    const failed = dto(
+      "a1",
+      "FAILED",
+      {
         failureReason: "Watchdog",
+        type: "c8y_Command",
+        command: { text: "ls", result: "boom" },
         fragments: { c8y_Command: { text: "ls", result: "boom" } },
-      }),
-      "2025-05-02T12:00:09.000Z",
+      },
+      [entry("EXECUTING", "2025-05-02T12:00:03.000Z"), entry("FAILED", "2025-05-02T12:00:09.000Z")],
     );
-    const done = client.getQueryData<OperationDetailDto>(operationKeys.detail("a1"))!.operation;
-    expect(done).toMatchObject({
-      status: "FAILED",
-      failureReason: "Watchdog",
-      command: { text: "ls", result: "boom" },
-    });
-    expect(done.history.map((h) => h.status)).toEqual(["PENDING", "EXECUTING", "FAILED"]);
+    applyOperationEvent(client, failed);
+    expect(detail(client, "a1")).toEqual(failed);
+    expect(detail(client, "a1").history.map((h) => h.status)).toEqual(["PENDING", "EXECUTING", "FAILED"]);
   });
 
-  it("ignores an event older than the cache", () => {
+  it("takes a newer copy in the same status (a shell command's result)", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.list(q()), list([dto("s1", "EXECUTING")]));
+    const withResult = dto("s1", "EXECUTING", { command: { text: "ls", result: "a b" } });
+    applyOperationEvent(client, withResult);
+    expect(listed(client)[0]!.command).toEqual({ text: "ls", result: "a b" });
+  });
+
+  it("keeps the device name a list showed: the platform names devices only in lists", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.list(q()), list([dto("n1", "PENDING")]));
+    applyOperationEvent(client, dto("n1", "EXECUTING", { deviceName: null }));
+    expect(listed(client)[0]).toMatchObject({ status: "EXECUTING", deviceName: "Gateway" });
+  });
+
+  it("ignores an event older than the cache, and a final status never gives way to the other", () => {
     const client = new QueryClient();
     client.setQueryData(operationKeys.list(q()), list([dto("b1", "SUCCESSFUL")]));
-    applyOperationEvent(client, live("b1", "EXECUTING"));
-    expect(client.getQueryData<OperationListDto>(operationKeys.list(q()))!.items[0]!.status).toBe(
-      "SUCCESSFUL",
-    );
+    client.setQueryData(operationKeys.list(q({ status: "EXECUTING" })), list([]));
+    applyOperationEvent(client, dto("b1", "EXECUTING"));
+    applyOperationEvent(client, dto("b1", "FAILED"));
+    expect(listed(client)[0]!.status).toBe("SUCCESSFUL");
+    // Nothing was refetched for it either: the EXECUTING list does not get an operation that is done.
+    expect(client.getQueryState(operationKeys.list(q({ status: "EXECUTING" })))!.isInvalidated).toBe(false);
   });
 
   it("refetches lists the operation enters or leaves, and leaves others alone", () => {
@@ -116,7 +128,7 @@ describe("applyOperationEvent", () => {
     const otherDevice = q({ deviceId: "99" });
     for (const key of [pending, executing, otherDevice])
       client.setQueryData(operationKeys.list(key), list(key === pending ? [dto("c1", "PENDING")] : []));
-    applyOperationEvent(client, live("c1", "EXECUTING"));
+    applyOperationEvent(client, dto("c1", "EXECUTING"));
     const invalid = (key: ReturnType<typeof q>) =>
       client.getQueryState(operationKeys.list(key))!.isInvalidated;
     expect(invalid(pending)).toBe(true);
@@ -125,19 +137,16 @@ describe("applyOperationEvent", () => {
   });
 });
 
-it("merges histories preferring exact times, then earlier ones", () => {
-  expect(
-    mergeHistory(
-      [
-        { status: "PENDING", at: "t0", exact: true, after: null },
-        { status: "EXECUTING", at: "2025-01-01T00:00:09Z", exact: false, after: null },
-      ],
-      [{ status: "EXECUTING", at: "2025-01-01T00:00:12Z", exact: true, after: null }],
-    ).map((h) => [h.status, h.exact]),
-  ).toEqual([
-    ["PENDING", true],
-    ["EXECUTING", true],
-  ]);
+describe("storeOperation", () => {
+  it("puts a new operation on top of the first pages it belongs on and refetches the lists", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.list(q()), list([dto("d1", "SUCCESSFUL")]));
+    client.setQueryData(operationKeys.list(q({ status: "FAILED" })), list([]));
+    storeOperation(client, dto("d2", "PENDING"), { created: true });
+    expect(listed(client).map((o) => o.id)).toEqual(["d2", "d1"]);
+    expect(listed(client, q({ status: "FAILED" }))).toEqual([]);
+    expect(client.getQueryState(operationKeys.list(q()))!.isInvalidated).toBe(true);
+  });
 });
 
 it("reads filters from the address and writes them back without defaults", () => {

@@ -14,12 +14,12 @@ import { applyOperationDeleted, applyOperationEvent, operationKeys, resyncOperat
 import { registrationKeys } from "../registrations";
 
 /**
- * Live events → the React Query cache (style.md rule 10: patch or invalidate, never a second store). What each
+ * Live events → the React Query cache (docs/style.md rule 10: patch or invalidate, never a second store). What each
  * event does is decided here, using each resource's own key factory and patch helpers:
  *
  * | event | cache |
  * | --- | --- |
- * | `operation.created` / `.updated` | `applyOperationEvent` (lib/queries/operations.ts) patches details and lists |
+ * | `operation.created` / `.updated` | `applyOperationEvent` (lib/queries/operations.ts) replaces cached copies with the event's DTO |
  * | `operation.deleted` | `applyOperationDeleted` |
  * | `device.created` | the tree's roots and searches are refetched (the object may be a new root) |
  * | `device.updated` | the object's tree rows are patched (name, type, kind); its detail is refetched unless the cache already has that version; its children, paths, the roots and searches are refetched |
@@ -87,19 +87,12 @@ function patchTreeRows(queryClient: QueryClient, device: LiveDevice) {
   }
 }
 
-export interface ApplyOptions {
-  batch: InvalidationBatch;
-  /** When this tab received the event (ISO), e.g. for an operation's status history. */
-  receivedAt?: string;
-}
-
 /** Applies one validated event to the cache. */
-export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, options: ApplyOptions): void {
-  const { batch } = options;
+export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, batch: InvalidationBatch): void {
   switch (event.type) {
     case "operation.created":
     case "operation.updated":
-      applyOperationEvent(queryClient, event.data.operation, options.receivedAt);
+      applyOperationEvent(queryClient, event.data.operation);
       return;
     case "operation.deleted":
       applyOperationDeleted(queryClient, event.data.id);

@@ -28,7 +28,7 @@ export interface EventSourceLike {
 const CLOSED = 2;
 
 export interface LiveConnectionOptions {
-  onEvent: (event: LiveEvent, meta: { receivedAt: string }) => void;
+  onEvent: (event: LiveEvent) => void;
   /** The platform refused the operator's credential: the session is over. */
   onSessionEnded: () => void;
   /** The browser gave up on the stream after an HTTP error; a good moment to check the session. */
@@ -148,7 +148,6 @@ export class LiveConnection {
     // Only data events and resync carry ids; an EventSource repeats the last id on the events after it.
     const numbered = event.type !== "upstream.changed" && event.type !== "session.ended";
     if (numbered && message.lastEventId && !this.isNew(message.lastEventId, event.type)) return;
-    const receivedAt = new Date().toISOString();
     switch (event.type) {
       case "upstream.changed":
         if (event.data.state === "connected") {
@@ -165,11 +164,11 @@ export class LiveConnection {
         return;
       case "resync":
         this.store.confirm(event.data.topics.map(topicResource));
-        this.options.onEvent(event, { receivedAt });
+        this.options.onEvent(event);
         return;
       default:
         this.store.confirm([topicResource(eventTopic(event))]);
-        this.options.onEvent(event, { receivedAt });
+        this.options.onEvent(event);
     }
   }
 

@@ -2,7 +2,7 @@ import { topicResource, type LiveResource, type LiveTopic } from "@/lib/schemas/
 
 /**
  * How this tab's live connection is doing. Connection state only: the data itself lives in the React Query cache
- * (style.md rule 10). One store per tab, written by the live connection, read by freshness indicators and by
+ * (docs/style.md rule 10). One store per tab, written by the live connection, read by freshness indicators and by
  * queries that poll only while live updates are not flowing.
  *
  * - `connecting`: the stream is opening, or the server is still setting up its subscription;

@@ -33,7 +33,7 @@ export function useLiveEvents(
     const batch = new InvalidationBatch(queryClient);
     const conn = new LiveConnection({
       createEventSource: createEventSource.current,
-      onEvent: (event, { receivedAt }) => applyLiveEvent(queryClient, event, { batch, receivedAt }),
+      onEvent: (event) => applyLiveEvent(queryClient, event, batch),
       onSessionEnded: () => void endSession(queryClient),
       // An EventSource that got an HTTP error stops; a 401 here means the session is gone (apiFetch redirects).
       onClosed: () => void apiFetch("/api/auth/session").catch(() => undefined),

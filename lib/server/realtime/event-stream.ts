@@ -6,7 +6,7 @@ import type { Timer } from "./clock";
 import { liveHubs } from "./registry";
 import { createSseStream } from "./sse";
 
-/** Headers of the event stream (stack.md gotcha 7): no caching or transforming proxies, no proxy buffering. */
+/** Headers of the event stream (docs/stack.md gotcha 7): no caching or transforming proxies, no proxy buffering. */
 export const EVENT_STREAM_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-store, no-transform",

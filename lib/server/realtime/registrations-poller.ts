@@ -11,7 +11,7 @@ import { sleep, type Clock } from "./clock";
  * tab polling on its own). The first read is the baseline and produces no event.
  */
 
-/** The platform's largest page (platform-api.md §2.5). */
+/** The platform's largest page (docs/platform-api.md §2.5). */
 const PAGE_SIZE = 2000;
 /** 100,000 requests; a guard against an endless list. */
 const MAX_PAGES = 50;

@@ -4,8 +4,9 @@ import {
   KIND_FRAGMENTS,
   OPERATION_BASE_FIELDS,
   OPERATION_KINDS,
-  OPERATION_STATUSES,
+  operationStatusSchema,
   operationTypeOf,
+  supersedes,
   type CreateOperation,
   type DeviceOperationContext,
   type InstalledSoftware,
@@ -21,13 +22,14 @@ import { ApiError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
 import type { components } from "../upstream/platform";
 
-type UpstreamOperation = components["schemas"]["Operation"];
+export type UpstreamOperation = components["schemas"]["Operation"];
 type UpstreamManagedObject = components["schemas"]["ManagedObject"];
 type Json = OperationDto["fragments"][string];
 
 /**
- * Operations for the console (platform-api.md §5.4, §6; docs/operations-ui.md). Every upstream operation becomes
- * an OperationDto here and nowhere else, with its status history from the journal below.
+ * Operations for the console (docs/platform-api.md §5.4, §6; docs/operations-ui.md). Every upstream operation
+ * becomes an OperationDto here and nowhere else, with its status history from the journal below: the REST routes
+ * and the live events (docs/live-updates.md) hand the browser the same DTO.
  */
 
 // ----- configuration -------------------------------------------------------------------------------------------
@@ -54,7 +56,10 @@ export interface OperationScope {
   tenant: string;
 }
 
-/** How the console learnt an operation's status. */
+/**
+ * How the console learnt an operation's status: `read` noticed it when reading; `live` was told by the platform
+ * as it happened (exact when it moves on from a status the journal had); `own` made the change itself (exact).
+ */
 export type Sighting = "read" | "live" | "own";
 
 interface JournalEntry {
@@ -66,7 +71,6 @@ interface JournalEntry {
 
 /** Entries kept; the oldest touched go first. About 300 bytes each. */
 const JOURNAL_LIMIT = 20_000;
-const rank = (s: OperationStatus) => OPERATION_STATUSES.indexOf(s);
 
 /**
  * The platform keeps no time per status, only `creationTime`. The journal remembers, per operation, when this
@@ -94,9 +98,10 @@ export class OperationJournal {
         lastSeen: at,
         history: [{ status: "PENDING", at: op.creationTime, exact: true, after: null }],
       };
+      // First seen past PENDING: only the console's own change says when it happened.
       if (op.status !== "PENDING")
-        entry.history.push({ status: op.status, at: iso, exact: how !== "read", after: null });
-    } else if (entry.status !== op.status && rank(op.status) > rank(entry.status)) {
+        entry.history.push({ status: op.status, at: iso, exact: how === "own", after: null });
+    } else if (entry.status !== op.status && supersedes(op.status, entry.status)) {
       entry.history.push({
         status: op.status,
         at: iso,
@@ -139,7 +144,27 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 function isStatus(v: unknown): v is OperationStatus {
-  return typeof v === "string" && (OPERATION_STATUSES as readonly string[]).includes(v);
+  return operationStatusSchema.safeParse(v).success;
+}
+
+/** The status the console shows: one the contract does not list would break every badge, so it reads PENDING. */
+export function operationStatusOf(op: Pick<UpstreamOperation, "status">): OperationStatus {
+  return isStatus(op.status) ? op.status : "PENDING";
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === "string" && v !== "" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : null;
+
+/**
+ * An operation pushed over the realtime endpoint is free-form JSON: the fields `toOperationDto` relies on are
+ * checked here (numeric ids read as strings, docs/platform-api.md §0a); null when it is not an operation.
+ */
+export function readUpstreamOperation(raw: unknown): UpstreamOperation | null {
+  if (!isObject(raw)) return null;
+  const id = idOf(raw.id);
+  const deviceId = idOf(raw.deviceId);
+  if (!id || !deviceId || typeof raw.creationTime !== "string" || typeof raw.status !== "string") return null;
+  return { ...raw, id, deviceId } as UpstreamOperation;
 }
 
 /** The command fragments of an operation (everything but the platform's fields). */
@@ -151,7 +176,7 @@ function fragmentsOf(op: Record<string, unknown>): Record<string, Json> {
 }
 
 /**
- * The one place an upstream operation becomes a DTO (style.md rule 4). The operation is noted in the journal as
+ * The one place an upstream operation becomes a DTO (docs/style.md rule 4). The operation is noted in the journal as
  * seen now, which gives its history.
  */
 export function toOperationDto(
@@ -160,8 +185,7 @@ export function toOperationDto(
   how: Sighting = "read",
   at: number = Date.now(),
 ): OperationDto {
-  // A status the console does not know would break every badge; the contract lists only these four.
-  const status: OperationStatus = isStatus(op.status) ? op.status : "PENDING";
+  const status = operationStatusOf(op);
   const fragments = fragmentsOf(op);
   const cmd = op.c8y_Command;
   const history = operationJournal().note(
@@ -196,7 +220,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * One page, newest first. The platform lists oldest first; `revert=true` reverses it, but on a real tenant only
- * together with a date range (platform-api.md §5.4), so the range is always sent: from 1970 to a day ahead (a
+ * together with a date range (docs/platform-api.md §5.4), so the range is always sent: from 1970 to a day ahead (a
  * device clock or a tenant in another zone may stamp a little into the future).
  */
 export async function listOperations(
@@ -263,7 +287,7 @@ async function readObject(platform: PlatformClient, id: string): Promise<Upstrea
 
 /**
  * The agent operations for this device are routed to: the device itself or the nearest
- * `com_cumulocity_model_Agent` above it over childDevices (platform-api.md §5.4, seed step 2). Walked level by
+ * `com_cumulocity_model_Agent` above it over childDevices (docs/platform-api.md §5.4, seed step 2). Walked level by
  * level over the direct `deviceParents`, which every managed object carries, so the nearest one is found.
  */
 async function findAgent(
@@ -423,7 +447,7 @@ function operationBody(
 /**
  * Sends an operation to a device. Without `force` it is refused (409) when the device does not list the
  * fragment in c8y_SupportedOperations, or when no agent is above it to pick the operation up: the platform
- * itself accepts both (platform-api.md §0a), and the operation would only fail or wait forever.
+ * itself accepts both (docs/platform-api.md §0a), and the operation would only fail or wait forever.
  */
 export async function createOperation(
   platform: PlatformClient,
@@ -478,7 +502,7 @@ async function finish(
   return toOperationDto(updated, scope, "own");
 }
 
-/** PENDING → FAILED "Cancelled by <user>[: reason]" (platform-api.md §0a: the operator's cancel). */
+/** PENDING → FAILED "Cancelled by <user>[: reason]" (docs/platform-api.md §0a: the operator's cancel). */
 export function cancelOperation(
   platform: PlatformClient,
   scope: OperationScope,

@@ -25,7 +25,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const apply = (event: LiveEvent) => applyLiveEvent(queryClient, event, { batch });
+const apply = (event: LiveEvent) => applyLiveEvent(queryClient, event, batch);
 const invalidated = (key: readonly unknown[]) => queryClient.getQueryState(key)?.isInvalidated;
 
 const node = (id: string, name: string): TreeNodeDto => ({
@@ -116,19 +116,15 @@ describe("devices", () => {
 });
 
 describe("operations and resync", () => {
-  it("patches a cached operation with the new status", () => {
-    const op = operation("7", "PENDING");
+  it("replaces a cached operation with the one the event carries", () => {
     queryClient.setQueryData<OperationDetailDto>(operationKeys.detail("7"), {
-      operation: {
-        ...op,
-        type: "c8y_Restart",
-        command: null,
-        history: [{ status: "PENDING", at: op.creationTime, exact: true, after: null }],
-      },
-    } as unknown as OperationDetailDto);
-    apply({ type: "operation.updated", data: { operation: operation("7", "EXECUTING") } });
-    expect(queryClient.getQueryData<OperationDetailDto>(operationKeys.detail("7"))!.operation.status).toBe(
-      "EXECUTING",
+      operation: operation("7", "PENDING"),
+      staleAfter: { PENDING: 300_000, EXECUTING: 600_000 },
+    });
+    const executing = operation("7", "EXECUTING");
+    apply({ type: "operation.updated", data: { operation: executing } });
+    expect(queryClient.getQueryData<OperationDetailDto>(operationKeys.detail("7"))!.operation).toEqual(
+      executing,
     );
   });
 

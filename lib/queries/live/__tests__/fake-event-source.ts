@@ -1,6 +1,6 @@
 // A stand-in for the browser's EventSource (the network edge of the live connection): tests play the server's
 // side by emitting events and errors on it.
-import type { LiveOperation, OperationStatus } from "@/lib/schemas/events";
+import type { OperationDto, OperationStatus } from "@/lib/schemas/operations";
 import type { EventSourceLike } from "../connection";
 
 export class FakeEventSource implements EventSourceLike {
@@ -57,13 +57,22 @@ export class FakeEventSource implements EventSourceLike {
   }
 }
 
-export const operation = (id: string, status: OperationStatus, deviceId = "42"): LiveOperation => ({
+/** An operation as the server sends it (the REST routes' DTO): `PENDING` since creation, then `status`. */
+export const operation = (id: string, status: OperationStatus, deviceId = "42"): OperationDto => ({
   id,
   deviceId,
   deviceName: "Pump",
+  agentId: deviceId,
   status,
+  creationTime: "2030-01-01T00:00:00.000Z",
   description: "Restart",
   failureReason: null,
-  creationTime: "2030-01-01T00:00:00.000Z",
+  type: "c8y_Restart",
+  command: null,
   fragments: { c8y_Restart: {} },
+  bulkOperationId: null,
+  history: [
+    { status: "PENDING", at: "2030-01-01T00:00:00.000Z", exact: true, after: null },
+    ...(status === "PENDING" ? [] : [{ status, at: "2030-01-01T00:00:05.000Z", exact: true, after: null }]),
+  ],
 });

@@ -9,7 +9,9 @@ import {
   type TestPlatform,
 } from "../../../../tests/support/platform.js";
 import type { LiveHub } from "../hub";
-import { LiveHubRegistry } from "../registry";
+import { getOperation } from "@/lib/server/services/operations";
+import { createPlatformClient } from "@/lib/server/upstream/client";
+import { LiveHubRegistry, type RegistrySettings } from "../registry";
 import { createSseStream } from "../sse";
 import {
   Inbox,
@@ -60,7 +62,7 @@ afterAll(async () => {
   await p.close();
 });
 
-function newRegistry() {
+function newRegistry(settings: Partial<RegistrySettings> = {}) {
   clock = new ManualClock();
   registry = new LiveHubRegistry({
     clock,
@@ -70,6 +72,7 @@ function newRegistry() {
     // Request deadlines and the watchdog far beyond what the tests advance: only the timers under test fire.
     bayeux: { holdMs: 60_000, requestTimeoutMs: 3600_000, graceMs: 3600_000 },
     log: () => undefined,
+    ...settings,
   });
   return registry;
 }
@@ -232,6 +235,51 @@ describe("no transition is lost", () => {
     await setStatus(op1.id, "SUCCESSFUL");
     expect(await changed(op1.id)).toMatchObject({ data: { operation: { status: "SUCCESSFUL" } } });
     expect(s.reader.pendingEvents().filter((f) => f.data?.operation?.id === op1.id)).toEqual([]);
+  });
+});
+
+describe("operations as the REST routes answer them", () => {
+  it("publishes the same OperationDto as GET /api/operations/[id], status history included", async () => {
+    newRegistry();
+    const s = open([`operations:${device}`]);
+    await connected(s.reader);
+    const op = await createOperation();
+    await s.reader.event("operation.created", (f) => f.data.operation.id === op.id);
+    await setStatus(op.id, "EXECUTING");
+    const executing = await s.reader.event("operation.updated", (f) => f.data.operation.id === op.id);
+    // Seen moving on from PENDING: the time is the hub's, exact.
+    expect(executing.data.operation.history.at(-1)).toEqual({
+      status: "EXECUTING",
+      at: new Date(clock.now()).toISOString(),
+      exact: true,
+      after: null,
+    });
+    const platform = createPlatformClient({ auth: session.auth, requestId: "hub-test" });
+    expect(executing.data.operation).toEqual(await getOperation(platform, session, op.id));
+  });
+
+  it("sends operation streams a resync when the reconciliation after a lost session is incomplete", async () => {
+    // Two operations in flight, read one per page: the reconciliation cannot see them all.
+    const logged: string[] = [];
+    newRegistry({ reconcile: { pageSize: 1, maxPages: 1 }, log: (line) => logged.push(line) });
+    const busy = (await rest(p, "POST", "/inventory/managedObjects", { name: "Busy", c8y_IsDevice: {} })).id;
+    for (let i = 0; i < 2; i++)
+      await rest(p, "POST", "/devicecontrol/operations", { deviceId: busy, c8y_Restart: {} });
+    const s = open([`operations:${busy}`]);
+    await connected(s.reader);
+    await s.reader.event("resync", (f) => f.data.reason === "initial");
+    const clientId = (await sessionsOpened.next()).clientId;
+    await s.hub.settled();
+
+    p.realtime.dropSession(clientId);
+    expect(await s.reader.event("resync")).toMatchObject({
+      id: `${s.hub.epoch}.${s.hub.counters.published}`,
+      data: { reason: "upstream", topics: [`operations:${busy}`] },
+    });
+    expect(s.hub.counters.reconciliations).toBe(1);
+    // Incomplete, not failed: the reconciliation logged no failure.
+    await s.hub.settled();
+    expect(logged.filter((line) => line.includes("reconciliation"))).toEqual([]);
   });
 });
 
