@@ -14,6 +14,7 @@ import { createIdAllocator } from "./store/ids.js";
 import { Hierarchy } from "./store/hierarchy.js";
 import { migrations } from "./store/schema.js";
 import { registerApiModules } from "./api/index.js";
+import { bulkOperationsService, type BulkOperationsService } from "./api/bulkoperations/service.js";
 import { DEFAULT_PRESENCE_SETTINGS, Presence, type PresenceSettings } from "./presence/presence.js";
 import { intervalScheduler, type Scheduler } from "./scheduler.js";
 
@@ -29,6 +30,8 @@ export interface PlatformOptions {
   scheduler?: Scheduler;
   /** Intervals of the availability and connection model (docs/emulator-presence.md). */
   presence?: Partial<PresenceSettings>;
+  /** false: the platform writes no audit records of its own (only bench/audit-overhead.ts turns them off). */
+  auditRecords?: boolean;
   /** Logs unexpected errors; tests pass a spy, the CLI passes console.error. */
   log?: (message: string, error?: unknown) => void;
 }
@@ -38,6 +41,8 @@ export interface Platform {
   readonly router: Router;
   /** Availability and connection of devices; `start(baseUrl)` once listening, `close()` before the database. */
   readonly presence: Presence;
+  /** Bulk operations creating their operations over time; `start(baseUrl)` once listening, `close()` before the database. */
+  readonly bulkOperations: BulkOperationsService;
   /** The node:http request listener. Routes the REST API; realtime endpoints are added with `intercept`. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Lets another component (the Bayeux endpoints) take requests before the REST router; return true if taken. */
@@ -55,6 +60,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     tenant: options.tenant ?? "t1000",
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 2 * 60 * 60,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    auditRecords: options.auditRecords ?? true,
   };
   const users = new UserStore(db, config.tenant, now);
   await ensureUser(users, config.tenant, ADMIN_USER, options.adminPassword, "admin");
@@ -71,14 +77,17 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     hierarchy: new Hierarchy(db),
     nextId: createIdAllocator(db),
     now,
+    scheduler: options.scheduler ?? intervalScheduler,
   };
 
   const presence = new Presence(
     ctx,
     { ...DEFAULT_PRESENCE_SETTINGS, ...options.presence },
-    options.scheduler ?? intervalScheduler,
+    ctx.scheduler,
     log,
   );
+  // Created before the routes: it hooks into the operations service and must also see changes made after a restart.
+  const bulkOperations = bulkOperationsService(ctx, log);
   const router = new Router();
   registerApiModules(router, ctx);
 
@@ -91,7 +100,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       else res.destroy();
     });
   };
-  return { ctx, router, presence, handle, intercept: (fn) => void interceptors.push(fn) };
+  return { ctx, router, presence, bulkOperations, handle, intercept: (fn) => void interceptors.push(fn) };
 
   async function dispatch(router: Router, ctx: PlatformContext, req: IncomingMessage, res: ServerResponse) {
     let method = (req.method ?? "GET").toUpperCase();

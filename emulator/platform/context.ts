@@ -4,6 +4,7 @@ import type { UserStore } from "./auth/users.js";
 import type { PlatformEvents } from "./events.js";
 import type { Db } from "./store/db.js";
 import type { Hierarchy } from "./store/hierarchy.js";
+import type { Scheduler } from "./scheduler.js";
 
 export interface PlatformConfig {
   tenant: string;
@@ -11,6 +12,11 @@ export interface PlatformConfig {
   tokenLifetimeSeconds: number;
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
+  /**
+   * Whether the platform writes its own audit records. Always true, except for the benchmark that measures what
+   * writing them costs (bench/audit-overhead.ts).
+   */
+  auditRecords: boolean;
 }
 
 /** What every API module gets: storage, identity of callers, the clock and the change feed. */
@@ -26,6 +32,8 @@ export interface PlatformContext {
   readonly nextId: () => string;
   /** Milliseconds since the epoch; tests may inject a clock. */
   readonly now: () => number;
+  /** Timed work (goes with `now`: tests inject both). */
+  readonly scheduler: Scheduler;
 }
 
 /** Platform timestamps: UTC with milliseconds. */

@@ -2,8 +2,8 @@ import { EventEmitter } from "node:events";
 
 /**
  * A change made through REST, published after its transaction committed. The realtime endpoints turn these into
- * Bayeux deliveries: `/managedobjects/<id>` and `/operations/<deviceId>` on the realtime endpoint, and new
- * operations on `/<agentId>` of the operations endpoint.
+ * Bayeux deliveries: `/managedobjects/<id>`, `/operations/<deviceId>` and `/bulkOperations/<id>` on the realtime
+ * endpoint, and new operations on `/<agentId>` of the operations endpoint.
  */
 export type ChangeEvent =
   | { api: "managedobjects"; action: "CREATE" | "UPDATE"; id: string; data: Record<string, unknown> }
@@ -16,7 +16,9 @@ export type ChangeEvent =
       agentId: string | undefined;
       data: Record<string, unknown>;
     }
-  | { api: "operations"; action: "DELETE"; id: string; deviceId: string; agentId: string | undefined };
+  | { api: "operations"; action: "DELETE"; id: string; deviceId: string; agentId: string | undefined }
+  | { api: "bulkoperations"; action: "CREATE" | "UPDATE"; id: string; data: Record<string, unknown> }
+  | { api: "bulkoperations"; action: "DELETE"; id: string };
 
 export class PlatformEvents {
   private readonly emitter = new EventEmitter();

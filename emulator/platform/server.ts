@@ -39,6 +39,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const url = `http://${urlHost === "0.0.0.0" ? "127.0.0.1" : urlHost}:${port}`;
   platform.presence.start(url);
+  platform.bulkOperations.start(url);
   let closed: Promise<void> | undefined;
   return {
     platform,
@@ -54,6 +55,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // Stops creating bulk operations' children; the cursor is in the database.
+        platform.bulkOperations.close();
         // Writes the last messages it still holds in memory.
         platform.presence.close();
         db.close();

@@ -10,6 +10,8 @@ export type MediaType =
   | "externalIdCollection"
   | "operation"
   | "operationCollection"
+  | "bulkOperation"
+  | "bulkOperationCollection"
   | "newDeviceRequest"
   | "newDeviceRequestCollection"
   | "bulkNewDeviceRequest"

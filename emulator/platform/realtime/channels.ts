@@ -36,13 +36,15 @@ export interface AccessCheck {
   canAccess(principal: Principal, id: string): boolean;
 }
 
-const REALTIME_APIS = new Set(["operations", "managedobjects"]);
+const REALTIME_APIS = new Set(["operations", "managedobjects", "bulkOperations"]);
+/** Channels only admins may subscribe to, whatever the id: bulk operations need the bulk operation roles. */
+const ADMIN_ONLY_APIS = new Set(["bulkOperations"]);
 
 /**
  * Why `principal` may not subscribe to `channel` on `family` (a Bayeux error string), or undefined when it may.
  * Admins read everything; device users only objects they can access, by id (no wildcards): the agent endpoint's
- * `/<agentId>`, the realtime endpoint's `/operations/<id>` and `/managedobjects/<id>`. Everything else, meta and
- * service channels included, is refused.
+ * `/<agentId>`, the realtime endpoint's `/operations/<id>` and `/managedobjects/<id>`. `/bulkOperations/*` and
+ * `/bulkOperations/<id>` are for admins only. Everything else, meta and service channels included, is refused.
  */
 export function subscriptionError(
   family: Family,
@@ -62,6 +64,8 @@ export function subscriptionError(
   } else {
     if (segments.length !== 2 || !REALTIME_APIS.has(segments[0]!)) return unknown;
     id = segments[1];
+    if (ADMIN_ONLY_APIS.has(segments[0]!) && id !== "*" && (id === undefined || !isId(id))) return unknown;
+    if (ADMIN_ONLY_APIS.has(segments[0]!)) return principal.kind === "admin" ? undefined : denied;
   }
   if (id === "*") return principal.kind === "admin" ? undefined : denied;
   if (id === undefined || !isId(id)) return unknown;
@@ -89,6 +93,8 @@ export function deliveriesFor(event: ChangeEvent): Record<Family, Delivery[]> {
   const data = event.action === "DELETE" ? event.id : event.data;
   if (event.api === "managedobjects") {
     realtime.push({ channel: `/managedobjects/${event.id}`, data: { realtimeAction: event.action, data } });
+  } else if (event.api === "bulkoperations") {
+    realtime.push({ channel: `/bulkOperations/${event.id}`, data: { realtimeAction: event.action, data } });
   } else {
     realtime.push({ channel: `/operations/${event.deviceId}`, data: { realtimeAction: event.action, data } });
     if (event.action === "CREATE" && event.agentId) {

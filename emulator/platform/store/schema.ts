@@ -217,3 +217,52 @@ migrations.push({
       fragments = json_remove(fragments, '$.delivery');
   `,
 });
+
+migrations.push({
+  id: "0007-bulk-operations",
+  up: `
+    -- Bulk operations (docs/emulator-bulk-operations.md). Targets are resolved at creation and kept in
+    -- bulk_operation_targets; created counts the targets already handled (child created, or skipped because the
+    -- device was gone) and is written in the transaction of each child, so a restart goes on where it stopped.
+    -- next_at is when the next child is due (ms since the epoch). The progress counters follow the children's
+    -- status in the transaction of each change (a hook of the operations service); total is progress.all.
+    CREATE TABLE bulk_operations (
+      id INTEGER PRIMARY KEY,
+      group_id INTEGER,
+      failed_parent_id INTEGER,
+      start_date TEXT NOT NULL,
+      creation_ramp REAL NOT NULL,
+      prototype TEXT NOT NULL,
+      note TEXT,
+      status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'IN_PROGRESS', 'COMPLETED', 'DELETED')),
+      general_status TEXT NOT NULL CHECK (general_status IN
+        ('SCHEDULED', 'EXECUTING', 'EXECUTING_WITH_ERROR', 'SUCCESSFUL', 'FAILED', 'CANCELED')),
+      marked_successful INTEGER NOT NULL DEFAULT 0,
+      total INTEGER NOT NULL,
+      created INTEGER NOT NULL DEFAULT 0,
+      next_at INTEGER NOT NULL,
+      pending INTEGER NOT NULL DEFAULT 0,
+      executing INTEGER NOT NULL DEFAULT 0,
+      successful INTEGER NOT NULL DEFAULT 0,
+      failed INTEGER NOT NULL DEFAULT 0,
+      owner TEXT NOT NULL,
+      application TEXT,
+      creation_time TEXT NOT NULL,
+      CHECK ((group_id IS NULL) <> (failed_parent_id IS NULL))
+    );
+    CREATE INDEX bulk_by_general_status ON bulk_operations (general_status, id);
+    CREATE INDEX bulk_by_start_date ON bulk_operations (start_date, id);
+    -- The ones the runner picks up at start.
+    CREATE INDEX bulk_runnable ON bulk_operations (status) WHERE status IN ('ACTIVE', 'IN_PROGRESS');
+
+    CREATE TABLE bulk_operation_targets (
+      bulk_id INTEGER NOT NULL REFERENCES bulk_operations (id),
+      seq INTEGER NOT NULL,
+      device_id INTEGER NOT NULL,
+      PRIMARY KEY (bulk_id, seq)
+    ) WITHOUT ROWID;
+
+    -- The single operations of one bulk operation (failedParentId, the bulkOperationId filter of the list).
+    CREATE INDEX operations_bulk ON operations (bulk_operation_id, status, id) WHERE bulk_operation_id IS NOT NULL;
+  `,
+});

@@ -759,6 +759,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/devicecontrol/bulkoperations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of bulk operations, in id order
+         * @description CANCELED bulk operations are left out unless `withDeleted=true` (or the `generalStatus` filter names CANCELED).
+         */
+        get: operations["getBulkOperations"];
+        put?: never;
+        /**
+         * Schedule an operation for every device of a group, or retry the failed ones of a bulk operation
+         * @description Exactly one of `groupId` (a static group: the devices in its asset hierarchy; a dynamic group: the devices its `c8y_DeviceQueryString` selects) and `failedParentId` (the devices whose operation failed in that bulk operation). The targets are fixed now; none at all is 422. From `startDate` on, one operation per target is created every `creationRamp` seconds, each an ordinary operation with `bulkOperationId`.
+         */
+        post: operations["postBulkOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/devicecontrol/bulkoperations/{bulkOperationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulkOperationId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** One bulk operation (cancelled ones too) */
+        get: operations["getBulkOperation"];
+        /**
+         * Reschedule, edit, or mark as SUCCESSFUL
+         * @description While SCHEDULED, `startDate`, `creationRamp`, `operationPrototype` and `note` change in place. Once it has started creating operations, a change cancels it and schedules a new bulk operation with the same target and the changes: the answer is that new one (another id; Location names it). `generalStatus: SUCCESSFUL` marks a bulk operation whose operations all exist as successful. A cancelled one, or one whose operations all exist, cannot be rescheduled (422). Read-only fields are ignored.
+         */
+        put: operations["putBulkOperation"];
+        post?: never;
+        /**
+         * Cancel a bulk operation that is SCHEDULED or still creating operations
+         * @description No further operation is created; those already created stay. The bulk operation remains readable with status DELETED and generalStatus CANCELED. Any other bulk operation answers 422.
+         */
+        delete: operations["deleteBulkOperation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit": {
         parameters: {
             query?: never;
@@ -1232,6 +1283,7 @@ export interface components {
             status: components["schemas"]["OperationStatus"];
             failureReason?: string;
             description?: string;
+            /** @description The bulk operation that created it (a number, not a string). */
             bulkOperationId?: number;
             delivery?: components["schemas"]["OperationDelivery"];
             /** @description Only when listing with agentId. */
@@ -1282,6 +1334,72 @@ export interface components {
                 status: string;
                 time: components["schemas"]["Timestamp"];
             }[];
+        };
+        /** @enum {string} */
+        BulkOperationStatus: "ACTIVE" | "IN_PROGRESS" | "COMPLETED" | "DELETED";
+        /**
+         * @description The platform sends EXECUTING_WITH_ERROR, the spelling of the vendor's clients (platform-fleet.md §1).
+         * @enum {string}
+         */
+        BulkOperationGeneralStatus: "SCHEDULED" | "EXECUTING" | "EXECUTING_WITH_ERROR" | "SUCCESSFUL" | "FAILED" | "CANCELED";
+        /**
+         * @description What the list filter takes; DELETED and INCORRECT (in the vendor's client enum) match nothing.
+         * @enum {string}
+         */
+        BulkOperationGeneralStatusFilter: "SCHEDULED" | "EXECUTING" | "EXECUTING_WITH_ERROR" | "EXECUTING_WITH_ERRORS" | "SUCCESSFUL" | "FAILED" | "CANCELED" | "DELETED" | "INCORRECT";
+        /** @description Children per status; `all` is the number of targets, fixed at creation. */
+        BulkOperationProgress: {
+            pending: number;
+            executing: number;
+            successful: number;
+            failed: number;
+            all: number;
+        };
+        /** @description The operation every target device gets (its command fragments and usually a description). */
+        BulkOperationPrototype: {
+            description?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Exactly one of `groupId` and `failedParentId` is present. */
+        BulkOperation: {
+            id: components["schemas"]["Id"];
+            self: components["schemas"]["Link"];
+            groupId?: components["schemas"]["Id"];
+            failedParentId?: components["schemas"]["Id"];
+            startDate: components["schemas"]["Timestamp"];
+            /** @description Seconds between two creations. */
+            creationRamp: number;
+            operationPrototype: components["schemas"]["BulkOperationPrototype"];
+            note?: string;
+            status: components["schemas"]["BulkOperationStatus"];
+            generalStatus: components["schemas"]["BulkOperationGeneralStatus"];
+            progress: components["schemas"]["BulkOperationProgress"];
+        };
+        /** @description `groupId` or `failedParentId` (not both), plus the schedule and the prototype. Read-only fields (`id`, `self`, `status`, `generalStatus`, `progress`) are ignored, so a client may send back an object it read. */
+        BulkOperationInput: {
+            groupId?: components["schemas"]["Id"];
+            failedParentId?: components["schemas"]["Id"];
+            /** @description A date-time (UTC when without zone); in the future the bulk operation stays SCHEDULED. */
+            startDate: string;
+            creationRamp: number;
+            operationPrototype: components["schemas"]["BulkOperationPrototype"];
+            note?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        BulkOperationUpdate: {
+            startDate?: string;
+            creationRamp?: number;
+            operationPrototype?: components["schemas"]["BulkOperationPrototype"];
+            note?: string | null;
+            /** @description Only SUCCESSFUL has an effect ("mark successful"); other values are ignored. */
+            generalStatus?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        BulkOperationCollection: components["schemas"]["CollectionLinks"] & {
+            bulkOperations: components["schemas"]["BulkOperation"][];
         };
         AuditApi: {
             self: components["schemas"]["Link"];
@@ -3372,6 +3490,164 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    getBulkOperations: {
+        parameters: {
+            query?: {
+                /** @description Only bulk operations in this general status; repeated for any of several. Both EXECUTING_WITH_ERROR (what the platform sends) and EXECUTING_WITH_ERRORS are accepted. */
+                generalStatus?: components["schemas"]["BulkOperationGeneralStatusFilter"] | components["schemas"]["BulkOperationGeneralStatusFilter"][];
+                /** @description Include CANCELED bulk operations. */
+                withDeleted?: boolean;
+                /** @description Start of the `startDate` range (inclusive); a date or date-time, UTC when without zone. */
+                dateFrom?: string;
+                /** @description End of the `startDate` range (exclusive). */
+                dateTo?: string;
+                /** @description Items per page; default 5; values above 2000 are cut to 2000. */
+                pageSize?: components["parameters"]["PageSize"];
+                currentPage?: components["parameters"]["CurrentPage"];
+                /** @description Add `statistics.totalPages`. */
+                withTotalPages?: components["parameters"]["WithTotalPages"];
+                /** @description Add `statistics.totalElements`. */
+                withTotalElements?: components["parameters"]["WithTotalElements"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.bulkoperationcollection+json": components["schemas"]["BulkOperationCollection"];
+                    "application/json": components["schemas"]["BulkOperationCollection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    postBulkOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.com.nsn.cumulocity.bulkoperation+json": components["schemas"]["BulkOperationInput"];
+                "application/json": components["schemas"]["BulkOperationInput"];
+            };
+        };
+        responses: {
+            /** @description Created (SCHEDULED). Location points at the bulk operation. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.bulkoperation+json": components["schemas"]["BulkOperation"];
+                    "application/json": components["schemas"]["BulkOperation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    getBulkOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulkOperationId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bulk operation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.bulkoperation+json": components["schemas"]["BulkOperation"];
+                    "application/json": components["schemas"]["BulkOperation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    putBulkOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulkOperationId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.com.nsn.cumulocity.bulkoperation+json": components["schemas"]["BulkOperationUpdate"];
+                "application/json": components["schemas"]["BulkOperationUpdate"];
+            };
+        };
+        responses: {
+            /** @description The bulk operation as it now stands (a new one when a started one was rescheduled). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.bulkoperation+json": components["schemas"]["BulkOperation"];
+                    "application/json": components["schemas"]["BulkOperation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidData"];
+        };
+    };
+    deleteBulkOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulkOperationId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["InvalidData"];
         };
     };

@@ -53,6 +53,8 @@ function snapshot(): string {
     "operations",
     "users",
     "audit_records",
+    "bulk_operations",
+    "bulk_operation_targets",
   ]
     .map((t) => `${t}:${JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}`)
     .join("\n");

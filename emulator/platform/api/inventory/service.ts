@@ -6,7 +6,7 @@ import { auditService, auditText, type Actor } from "../audit/service.js";
 import { externalIdTaken, validateExternalId } from "../identity/service.js";
 import { externalIdStore, type ExternalIdStore } from "../identity/store.js";
 import { operationsService } from "../operations/service.js";
-import { operationsStore, type RemovedOperation } from "../operations/store.js";
+import type { RemovedOperation } from "../operations/store.js";
 import { mergeFragments, type MoInput } from "./input.js";
 import { defaultRender, renderMany, type Json } from "./serialize.js";
 import { CHILD_KINDS, inventoryStore, type InventoryStore, type MoRow } from "./store.js";
@@ -190,7 +190,7 @@ export class InventoryService {
       });
     const neighbours = this.store.survivingNeighbours(ids);
     const owners = withDeviceUser ? this.store.deviceOwners(ids) : [];
-    const operations = operationsStore(this.ctx.db).deleteForDevices(ids);
+    const operations = operationsService(this.ctx).deleteForDevicesInTx(actor, ids);
     this.store.deleteMany(ids);
     for (const owner of owners) {
       // Only generated device users go with their device, never an admin who happens to own one.

@@ -60,7 +60,7 @@ export function registerOperationsApi(router: Router, ctx: PlatformContext): voi
   // DELETE /devicecontrol/operations – by filter, admins only.
   router.delete("/devicecontrol/operations", (rc) => {
     if (rc.principal.kind !== "admin") throw forbidden();
-    svc.deleteWhere(parseFilter(rc.query, rc.principal));
+    svc.deleteWhere(actorOf(rc), parseFilter(rc.query, rc.principal));
     return { status: 204 };
   });
 }

@@ -45,6 +45,26 @@ interface DeliveryState {
 }
 
 /**
+ * An operation that belongs to a bulk operation was created (`from` null), changed its status, or was deleted
+ * (`to` null). Reported inside the transaction of the change, so the bulk operation's progress is written with it.
+ */
+export interface BulkChildChange {
+  bulkOperationId: number;
+  from: OperationStatus | null;
+  to: OperationStatus | null;
+  /** Who made the change; undefined when the platform removed the operation without a caller to name. */
+  actor: Actor | undefined;
+}
+
+/** The bulk operations module (docs/emulator-bulk-operations.md): keeps progress in step with the children. */
+export interface BulkChildHook {
+  /** Inside the transaction of the change; a throw rolls the change back. */
+  changed(change: BulkChildChange): void;
+  /** After a write that reported changes has ended (committed or not): announce what changed. */
+  settled(): void;
+}
+
+/**
  * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
  * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
  * are published after the commit.
@@ -53,12 +73,36 @@ export class OperationsService {
   readonly store: OperationsStore;
   private readonly externalIds: ExternalIdStore;
   private readonly audit: AuditService;
+  private bulkHook: BulkChildHook | undefined;
 
   constructor(private readonly ctx: PlatformContext) {
     this.store = operationsStore(ctx.db);
     this.externalIds = externalIdStore(ctx.db);
     this.audit = auditService(ctx);
     ctx.events.onHandover((data) => this.handedOver(data));
+  }
+
+  attachBulkHook(hook: BulkChildHook): void {
+    this.bulkHook = hook;
+  }
+
+  /** Reports a change of a bulk operation's child; call inside the transaction of the change. */
+  private childChanged(
+    bulkOperationId: number | null,
+    from: OperationStatus | null,
+    to: OperationStatus | null,
+    actor: Actor | undefined,
+  ): void {
+    if (bulkOperationId !== null && from !== to) this.bulkHook?.changed({ bulkOperationId, from, to, actor });
+  }
+
+  /** Runs a write; afterwards (committed or rolled back) lets the bulk operations announce what they changed. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.ctx.db.transaction(fn)();
+    } finally {
+      this.bulkHook?.settled();
+    }
   }
 
   /** The bootstrap user may do nothing with operations. */
@@ -105,32 +149,49 @@ export class OperationsService {
     const deviceId = readDeviceRef(body.deviceId);
     const fragments = fragmentsOf(body);
     if (p.kind === "device") this.assertCanAccess(p, deviceId);
-    const row = this.ctx.db.transaction(() => {
-      // The contract names only 422 for a bad payload; an unknown device is one (docs/emulator-device-control.md).
-      if (!this.ctx.hierarchy.exists(deviceId))
-        throw invalidData(RESOURCE, `Device ${deviceId} does not exist`);
-      const id = Number(this.ctx.nextId());
-      // No agent above the device: created anyway, without agentId (§0a).
-      const agent = this.ctx.hierarchy.agentFor(deviceId);
-      const now = isoTime(this.ctx.now());
-      const delivery: DeliveryState = { status: "PENDING", time: now, log: [] };
-      this.store.insert({
-        id,
-        deviceId: Number(deviceId),
-        agentId: agent === undefined ? null : Number(agent),
-        creationTime: now,
-        // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
-        fragments: JSON.stringify(Object.fromEntries(fragments)),
-        delivery: JSON.stringify(delivery),
-      });
-      const row = this.store.get(id)!;
-      this.recordAudit(actor, "Operation created", row, [
-        auditChange("status", STATUS_TYPE, null, row.status),
-      ]);
-      return row;
-    })();
-    this.publish("CREATE", row, baseUrl);
+    const row = this.write(() => this.createInTx(actor, deviceId, fragments, null));
+    this.publishCreated(row, baseUrl);
     return row;
+  }
+
+  /**
+   * Creates one operation inside the caller's transaction (a REST POST, or a bulk operation creating its
+   * children); the caller publishes it with `publishCreated` after the commit. `fragments` are already read
+   * (read-only fields dropped).
+   */
+  createInTx(
+    actor: Actor,
+    deviceId: string,
+    fragments: ReadonlyMap<string, unknown>,
+    bulkOperationId: number | null,
+  ): OperationRow {
+    // The contract names only 422 for a bad payload; an unknown device is one (docs/emulator-device-control.md).
+    if (!this.ctx.hierarchy.exists(deviceId))
+      throw invalidData(RESOURCE, `Device ${deviceId} does not exist`);
+    const id = Number(this.ctx.nextId());
+    // No agent above the device: created anyway, without agentId (§0a).
+    const agent = this.ctx.hierarchy.agentFor(deviceId);
+    const now = isoTime(this.ctx.now());
+    const delivery: DeliveryState = { status: "PENDING", time: now, log: [] };
+    this.store.insert({
+      id,
+      deviceId: Number(deviceId),
+      agentId: agent === undefined ? null : Number(agent),
+      creationTime: now,
+      // fromEntries defines own properties: a "__proto__" fragment stays an ordinary key.
+      fragments: JSON.stringify(Object.fromEntries(fragments)),
+      delivery: JSON.stringify(delivery),
+      bulkOperationId,
+    });
+    const row = this.store.get(id)!;
+    this.recordAudit(actor, "Operation created", row, [auditChange("status", STATUS_TYPE, null, row.status)]);
+    this.childChanged(bulkOperationId, null, row.status, actor);
+    return row;
+  }
+
+  /** Announces a new operation (to the agent endpoint too); after the commit. */
+  publishCreated(row: OperationRow, baseUrl: string): void {
+    this.publish("CREATE", row, baseUrl);
   }
 
   /**
@@ -145,7 +206,7 @@ export class OperationsService {
     baseUrl: string,
   ): OperationRow {
     const { status, reason, changes } = readUpdate(body);
-    const row = this.ctx.db.transaction(() => {
+    const row = this.write(() => {
       const current = isId(id) ? this.store.get(Number(id)) : undefined;
       if (!current) throw operationNotFound(id);
       this.assertCanAccess(p, String(current.device_id));
@@ -170,17 +231,31 @@ export class OperationsService {
         if (row.failure_reason !== current.failure_reason)
           changes.push(auditChange("failureReason", STRING_TYPE, current.failure_reason, row.failure_reason));
         this.recordAudit(actor, "Operation updated", row, changes);
+        this.childChanged(row.bulk_operation_id, current.status, row.status, actor);
       }
       return row;
-    })();
+    });
     this.publish("UPDATE", row, baseUrl);
     return row;
   }
 
   /** By filter; without any filter every operation goes (as upstream). */
-  deleteWhere(filter: OperationFilter): void {
-    const deleted = this.ctx.db.transaction(() => this.store.deleteWhere(filter))();
+  deleteWhere(actor: Actor, filter: OperationFilter): void {
+    const deleted = this.write(() => this.reportRemoved(actor, this.store.deleteWhere(filter)));
     this.publishDeleted(deleted);
+  }
+
+  /**
+   * Deletes the operations of devices that are being deleted, inside the inventory's transaction; the inventory
+   * publishes them with `publishDeleted` after its commit.
+   */
+  deleteForDevicesInTx(actor: Actor, deviceIds: readonly number[]): RemovedOperation[] {
+    return this.reportRemoved(actor, this.store.deleteForDevices(deviceIds));
+  }
+
+  private reportRemoved(actor: Actor, removed: RemovedOperation[]): RemovedOperation[] {
+    for (const o of removed) this.childChanged(o.bulkOperationId, o.status, null, actor);
+    return removed;
   }
 
   /** `source` is the operation, the device goes into AuditSourceDevice (platform-fleet.md §2). */
@@ -249,6 +324,7 @@ export class OperationsService {
 
   /** Removed operations disappear from the operation channels too. Call after the commit. */
   publishDeleted(operations: readonly RemovedOperation[]): void {
+    this.bulkHook?.settled();
     for (const o of operations)
       this.ctx.events.publish({
         api: "operations",

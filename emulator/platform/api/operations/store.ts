@@ -27,7 +27,13 @@ export interface RemovedOperation {
   id: string;
   deviceId: string;
   agentId: string | undefined;
+  /** What it was when removed, for the progress of its bulk operation. */
+  status: OperationStatus;
+  bulkOperationId: number | null;
 }
+
+type RemovedRow = Pick<OperationRow, "id" | "device_id" | "agent_id" | "status" | "bulk_operation_id">;
+const RETURNING_REMOVED = "RETURNING id, device_id, agent_id, status, bulk_operation_id";
 
 /**
  * The collection filters shared by GET and DELETE, already validated. `null` for an id filter means "a value that is
@@ -96,11 +102,13 @@ function compile(f: OperationFilter): CompiledFilter {
   return { ...out, where: out.where.length ? `WHERE ${out.where.join(" AND ")}` : "" };
 }
 
-const removed = (rows: Pick<OperationRow, "id" | "device_id" | "agent_id">[]): RemovedOperation[] =>
+const removed = (rows: RemovedRow[]): RemovedOperation[] =>
   rows.map((o) => ({
     id: String(o.id),
     deviceId: String(o.device_id),
     agentId: o.agent_id === null ? undefined : String(o.agent_id),
+    status: o.status,
+    bulkOperationId: o.bulk_operation_id,
   }));
 
 /** The only writer of the operations table. */
@@ -113,8 +121,8 @@ export class OperationsStore {
     this.s = {
       get: db.prepare("SELECT * FROM operations WHERE id = ?"),
       insert: db.prepare(
-        "INSERT INTO operations (id, device_id, agent_id, status, creation_time, fragments, delivery) " +
-          "VALUES (@id, @deviceId, @agentId, 'PENDING', @creationTime, @fragments, @delivery)",
+        "INSERT INTO operations (id, device_id, agent_id, status, creation_time, fragments, delivery, bulk_operation_id) " +
+          "VALUES (@id, @deviceId, @agentId, 'PENDING', @creationTime, @fragments, @delivery, @bulkOperationId)",
       ),
       update: db.prepare(
         "UPDATE operations SET status = @status, failure_reason = @failureReason, fragments = @fragments " +
@@ -122,7 +130,7 @@ export class OperationsStore {
       ),
       setDelivery: db.prepare("UPDATE operations SET delivery = ? WHERE id = ?"),
       deleteForDevices: db.prepare(
-        "DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) RETURNING id, device_id, agent_id",
+        `DELETE FROM operations WHERE device_id IN (SELECT value FROM json_each(?)) ${RETURNING_REMOVED}`,
       ),
     };
   }
@@ -131,7 +139,7 @@ export class OperationsStore {
     return this.s.get!.get(id) as OperationRow | undefined;
   }
 
-  /** A new PENDING operation. */
+  /** A new PENDING operation; `bulkOperationId` null unless a bulk operation creates it. */
   insert(op: {
     id: number;
     deviceId: number;
@@ -139,6 +147,7 @@ export class OperationsStore {
     creationTime: string;
     fragments: string;
     delivery: string;
+    bulkOperationId: number | null;
   }): void {
     this.s.insert!.run(op);
   }
@@ -175,20 +184,17 @@ export class OperationsStore {
     const f = compile(filter);
     const rows = this.prepared(
       `${f.with} DELETE FROM operations WHERE id IN (SELECT o.id FROM operations o ${f.where}) ` +
-        "RETURNING id, device_id, agent_id",
-    ).all(...f.params) as Pick<OperationRow, "id" | "device_id" | "agent_id">[];
+        RETURNING_REMOVED,
+    ).all(...f.params) as RemovedRow[];
     rows.sort((a, b) => a.id - b.id);
     return removed(rows);
   }
 
   /** Deletes the operations of the devices (a device deletion takes them along). */
   deleteForDevices(deviceIds: readonly number[]): RemovedOperation[] {
-    return removed(
-      this.s.deleteForDevices!.all(JSON.stringify(deviceIds)) as Pick<
-        OperationRow,
-        "id" | "device_id" | "agent_id"
-      >[],
-    );
+    const rows = this.s.deleteForDevices!.all(JSON.stringify(deviceIds)) as RemovedRow[];
+    rows.sort((a, b) => a.id - b.id);
+    return removed(rows);
   }
 }
 
