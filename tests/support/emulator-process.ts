@@ -26,7 +26,8 @@ export interface EmulatorProcess {
   adminAuth: string;
   bootstrapAuth: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** SIGTERM stops it as an operator would; SIGKILL is a crash (nothing gets to run on the way out). */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface EmulatorProcess {
  * temporary one that `stop()` removes.
  */
 export async function startEmulatorProcess(
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
 ): Promise<EmulatorProcess> {
   const port = options.port ?? (await freePort());
   const ownDir = !options.dataDir;
@@ -51,6 +52,7 @@ export async function startEmulatorProcess(
         EMULATOR_ADMIN_PASSWORD: adminPassword,
         EMULATOR_BOOTSTRAP_PASSWORD: bootstrapPassword,
         EMULATOR_TENANT: "t1000",
+        ...options.env,
       },
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -76,7 +78,7 @@ export async function startEmulatorProcess(
     adminAuth: basic("t1000/admin", adminPassword),
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
-    stop: () =>
+    stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         const done = () => {
           if (ownDir) rmSync(dataDir, { recursive: true, force: true });
@@ -84,7 +86,7 @@ export async function startEmulatorProcess(
         };
         if (child.exitCode !== null) return done();
         child.once("exit", done);
-        child.kill("SIGTERM");
+        child.kill(signal);
       }),
   };
 }
