@@ -1,6 +1,8 @@
 import type { Bench } from "./lib.js";
 import { accept1000Bench } from "./accept-1000.js";
 import { agents1000Bench } from "./agents-1000.js";
+import { auditList1mBench } from "./audit-list-1m.js";
+import { auditOverheadBench } from "./audit-overhead.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
 import { inventoryListsBench } from "./inventory-lists.js";
@@ -19,6 +21,8 @@ export const benches: Bench[] = [
   deviceTreeBench,
   bffOverheadBench,
   accept1000Bench,
+  auditOverheadBench,
+  auditList1mBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];

@@ -69,6 +69,8 @@ const presence = {
   lastMessageResolutionMs: interval("last-message-resolution-ms"),
   availabilityGraceMs: interval("availability-grace-ms"),
 };
+// Benchmark-only (bench/audit-overhead.ts): "off" stops the platform writing its own audit records.
+const auditRecords = process.env.EMULATOR_AUDIT_RECORDS !== "off";
 const dataDir = resolve(values.data);
 mkdirSync(dataDir, { recursive: true });
 
@@ -114,6 +116,7 @@ const running = (started.platform = await startPlatform({
   bootstrapPassword: bootstrap.value,
   realtime,
   presence,
+  auditRecords,
   log: (message, error) => console.error(`[emulator] ${message}`, error),
 }));
 
