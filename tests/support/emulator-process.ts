@@ -26,8 +26,9 @@ export interface EmulatorProcess {
   adminAuth: string;
   bootstrapAuth: string;
   dataDir: string;
-  /** SIGTERM stops it as an operator would; SIGKILL is a crash (nothing gets to run on the way out). */
-  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing flushed or answered, the data directory kept for a restart on it. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -78,15 +79,21 @@ export async function startEmulatorProcess(
     adminAuth: basic("t1000/admin", adminPassword),
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
-    stop: (signal = "SIGTERM") =>
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+    stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
           if (ownDir) rmSync(dataDir, { recursive: true, force: true });
           resolve();
         };
-        if (child.exitCode !== null) return done();
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once("exit", done);
-        child.kill(signal);
+        child.kill("SIGTERM");
       }),
   };
 }

@@ -129,7 +129,7 @@ describe("a restart of the platform", () => {
         body: { ...body, creationRamp: 0, startDate: laterStart },
       });
       const before = await readUntil(running.id as string, (b) => b.progress.pending >= 3);
-      await emu.stop("SIGKILL");
+      await emu.kill();
       expect(before.status).toBe("IN_PROGRESS");
 
       emu = await startEmulatorProcess({ dataDir });
