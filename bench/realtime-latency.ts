@@ -11,7 +11,7 @@ const WARMUP = 20;
 type Message = { channel: string; data?: unknown; [field: string]: unknown };
 
 /** A minimal long-polling subscriber on fetch: handshake, subscribe, then one connect after another. */
-class LongPollSubscriber {
+export class LongPollSubscriber {
   private clientId = "";
   private id = 0;
   private running = false;
@@ -33,7 +33,7 @@ class LongPollSubscriber {
     return (await res.json()) as Message[];
   }
 
-  async start(channel: string): Promise<void> {
+  async start(channel: string | string[]): Promise<void> {
     const [hs] = await this.send([
       { channel: "/meta/handshake", version: "1.0", supportedConnectionTypes: ["long-polling"] },
     ]);

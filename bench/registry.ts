@@ -3,6 +3,7 @@ import { accept1000Bench } from "./accept-1000.js";
 import { agents1000Bench } from "./agents-1000.js";
 import { auditList1mBench } from "./audit-list-1m.js";
 import { auditOverheadBench } from "./audit-overhead.js";
+import { bulkRestartBench } from "./bulk-restart.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
 import { inventoryListsBench } from "./inventory-lists.js";
@@ -23,6 +24,7 @@ export const benches: Bench[] = [
   accept1000Bench,
   auditOverheadBench,
   auditList1mBench,
+  bulkRestartBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];
