@@ -7,6 +7,7 @@ import {
   createMo,
   deviceUser,
   errorOf,
+  faultyRequest,
   json,
   link,
   recordEvents,
@@ -794,5 +795,88 @@ describe("bad input", () => {
       await errorOf(res);
     }
     expect(snapshot()).toBe(before);
+  });
+});
+
+describe("a change of a bulk operation and its audit record are one transaction", () => {
+  /** Makes every BulkOperation audit insert fail until the returned function is called. */
+  const breakBulkAudit = () => {
+    const { db } = p.platform.ctx;
+    db.exec(
+      "CREATE TRIGGER test_break_bulk_audit BEFORE INSERT ON audit_records WHEN NEW.type = 'BulkOperation' " +
+        "BEGIN SELECT RAISE(ABORT, 'broken'); END",
+    );
+    return () => db.exec("DROP TRIGGER test_break_bulk_audit");
+  };
+  const rows = () =>
+    JSON.stringify(
+      ["bulk_operations", "bulk_operation_targets", "operations"].map((t) =>
+        p.platform.ctx.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all(),
+      ),
+    );
+
+  it("refused create, cancel and reschedule write nothing", async () => {
+    const { group } = await fleet(2, "atomic");
+    const scheduled = await createBulk(p, { groupId: group, startDate: iso(time.now() + 5_000) });
+    const before = rows();
+    const events = recordEvents(p);
+    const repair = breakBulkAudit();
+    try {
+      const body = {
+        groupId: group,
+        startDate: iso(time.now()),
+        creationRamp: 0,
+        operationPrototype: RESTART,
+      };
+      const refused = [
+        await faultyRequest(p, BULK, { method: "POST", ...json(body) }),
+        await faultyRequest(p, `${BULK}/${scheduled.id}`, { method: "DELETE" }),
+        await faultyRequest(p, `${BULK}/${scheduled.id}`, { method: "PUT", ...json({ creationRamp: 9 }) }),
+      ];
+      expect(refused.map((r) => r.status)).toEqual([500, 500, 500]);
+    } finally {
+      repair();
+      events.stop();
+    }
+    expect(rows()).toBe(before);
+    expect(events.events).toEqual([]);
+  });
+
+  it("a child's change that would change generalStatus is refused whole when the record fails", async () => {
+    const { group } = await fleet(2, "atomic-child");
+    const bulk = await createBulk(p, { groupId: group, startDate: iso(time.now()) });
+    time.advance(0);
+    const [child] = await children(p, bulk.id);
+    const repair = breakBulkAudit();
+    try {
+      const res = await faultyRequest(p, `/devicecontrol/operations/${child!.id}`, {
+        method: "PUT",
+        ...json({ status: "FAILED" }),
+      });
+      expect(res.status).toBe(500);
+    } finally {
+      repair();
+    }
+    expect((await children(p, bulk.id))[0]!.status).toBe("PENDING");
+    expect(await getBulk(p, bulk.id)).toMatchObject({
+      generalStatus: "EXECUTING",
+      progress: { pending: 2, failed: 0 },
+    });
+  });
+
+  it("the runner tries again a second later when a start cannot be written, and creates every child once", async () => {
+    const { group } = await fleet(3, "atomic-run");
+    const bulk = await createBulk(p, { groupId: group, startDate: iso(time.now()) });
+    const repair = breakBulkAudit();
+    try {
+      time.advance(999);
+      expect(await children(p, bulk.id)).toEqual([]);
+      expect(await statusesOf(bulk.id)).toEqual(["ACTIVE", "SCHEDULED"]);
+    } finally {
+      repair();
+    }
+    time.advance(1);
+    expect((await children(p, bulk.id)).length).toBe(3);
+    expect(await statusesOf(bulk.id)).toEqual(["COMPLETED", "EXECUTING"]);
   });
 });
