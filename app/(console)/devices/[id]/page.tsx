@@ -2,7 +2,7 @@ import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { DeviceView } from "@/components/device/device-view";
+import { DeviceView } from "@/components/device-page/device-view";
 import { deviceQueries } from "@/lib/queries/device";
 import { managedObjectIdSchema } from "@/lib/schemas/device";
 import { requirePageContext } from "@/lib/server/page-context";

@@ -7,7 +7,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { describeError } from "@/components/ui/error-state";
 import { useToast } from "@/components/ui/toast";
 import { FragmentDiff } from "@/components/fragments/fragment-diff";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { deviceKeys, fetchDevice, saveDeviceChanges } from "@/lib/queries/device";
 import { deviceTreeKeys } from "@/lib/queries/device-tree";
 import type { DeviceDto } from "@/lib/schemas/device";
@@ -50,7 +50,7 @@ export function SaveChangesDialog({
     },
     onError: async (err) => {
       let shown: unknown = err;
-      if (err instanceof ApiError && err.code === "conflict") {
+      if (err instanceof BffError && err.code === "conflict") {
         // The error envelope carries no object; read the current version to show what changed.
         try {
           const now = await fetchDevice(id);
