@@ -195,6 +195,8 @@ test("without the event stream, the platform's newer version is detected at save
   const id = await editWhileAgentReports(page, false);
   await page.getByRole("button", { name: "Review and save…" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+  // The pressed button made way for the conflict's choices; focus stays in the dialog, on the mildest one.
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Keep editing" })).toBeFocused();
   await expectConflictThenOverwrite(page, id);
 });
 
