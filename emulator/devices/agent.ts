@@ -2,7 +2,8 @@
 // knock for credentials, find or create itself and its children in the inventory, finish what a restart left
 // EXECUTING, then listen for operations on the Bayeux agent endpoint and carry them out.
 import { setTimeout as sleep } from "node:timers/promises";
-import { BayeuxClient } from "./bayeux-client.js";
+import { BayeuxClient, type BayeuxClientEvent } from "../../lib/bayeux/client.js";
+import { realClock } from "../../lib/bayeux/clock.js";
 import {
   agentModelFor,
   childSerial,
@@ -60,6 +61,9 @@ interface Known {
 
 const RESTART_FAILURE = "The agent restarted while the operation was executing";
 
+/** The fleet process exists to wait for operations: its timers keep it alive (while the platform is away, too). */
+const fleetClock = realClock({ keepsProcessAlive: true });
+
 export class Agent {
   private _status: AgentStatus = "knocking";
   private _managedObjectId: string | undefined;
@@ -69,6 +73,8 @@ export class Agent {
   private session: Session | undefined;
   private bootTime: number;
   private readonly work = new Set<Promise<unknown>>();
+  /** Wait before starting over after a session the platform ended; reset once online. */
+  private restartBackoff = 0;
 
   constructor(private readonly options: AgentOptions) {
     this.store = new DeviceStore(options.dataDir, options.serial);
@@ -320,10 +326,34 @@ export class Agent {
   /** @internal */
   online(reestablished: boolean) {
     this._status = "online";
+    this.restartBackoff = 0;
     this.log(
       reestablished
         ? "notifications re-established: looking for PENDING operations again"
         : "connected: looking for PENDING operations",
+    );
+  }
+
+  /** @internal The session cannot go on: start over from the startup phase (a 401 there sends it to step 0). */
+  sessionEnded(why: string) {
+    if (this.stopped) return;
+    this.log(`${why}: starting over`);
+    const session = this.session;
+    this.session = undefined;
+    this._status = "starting";
+    // A platform that keeps refusing the session while REST works must not make the agent spin.
+    this.restartBackoff = Math.min(60_000, this.restartBackoff === 0 ? 1_000 : this.restartBackoff * 2);
+    const wait = this.restartBackoff;
+    void this.track(
+      (async () => {
+        await session?.close();
+        try {
+          await sleep(wait, undefined, { signal: this.stopper.signal });
+        } catch {
+          return;
+        }
+        await this.lifecycle();
+      })(),
     );
   }
 
@@ -494,14 +524,37 @@ class Session {
     this.bayeux = new BayeuxClient({
       url,
       log,
+      clock: fleetClock,
       headers: () => ({ authorization: rest.authorization }),
-      subscriptions: [`/${agentId}`],
-      onMessage: (m) => this.receive(m.data),
-      onConnected: (reestablished) => {
-        agent.online(reestablished);
-        void agent.trackWork(this.reconcile());
-      },
+      // Under the 300 s Node's fetch waits for headers; agents back off less than the console's subscriber.
+      holdMs: 55_000,
+      backoffMs: 500,
+      maxBackoffMs: 15_000,
+      onEvent: (e) => this.onBayeux(e),
     });
+    this.bayeux.subscribe(`/${agentId}`);
+  }
+
+  private onBayeux(e: BayeuxClientEvent) {
+    switch (e.type) {
+      case "message":
+        this.receive(e.data);
+        return;
+      case "session":
+        // Subscribed and connected: a backlog query now cannot miss anything (docs/realtime.md §4.4).
+        this.agent.online(e.gap);
+        void this.agent.trackWork(this.reconcile());
+        return;
+      case "status":
+        if (e.status === "refused")
+          this.agent.sessionEnded("the platform refused the credentials (HTTP 401)");
+        return;
+      case "subscribe-failed":
+        this.agent.sessionEnded(`subscribing ${e.channel} was refused (${e.error})`);
+        return;
+      default:
+        return;
+    }
   }
 
   get signal(): AbortSignal {

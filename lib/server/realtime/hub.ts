@@ -13,7 +13,7 @@ import {
 } from "@/lib/schemas/events";
 import type { UpstreamAuth } from "../session";
 import { createPlatformClient, type PlatformClient } from "../upstream/client";
-import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "./bayeux-client";
+import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "@/lib/bayeux/client";
 import type { Clock, Timer } from "./clock";
 import { isStale, readOperations, type OperationsScope } from "./reconcile";
 import { RegistrationsPoller } from "./registrations-poller";

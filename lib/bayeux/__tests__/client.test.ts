@@ -1,5 +1,5 @@
-// The server-side Bayeux client against the real emulator, with a loopback proxy to watch the wire and to break
-// it on purpose, and a hand-driven clock for back-off and watchdog (no test waits for real time to pass).
+// The shared Bayeux client against the real emulator, with a loopback proxy to watch the wire and to break it on
+// purpose, and a hand-driven clock for back-off and watchdog (no test waits for real time to pass).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   ADMIN_PASSWORD,
@@ -7,8 +7,8 @@ import {
   basic,
   startTestPlatform,
   type TestPlatform,
-} from "../../../../tests/support/platform.js";
-import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "../bayeux-client";
+} from "../../../tests/support/platform.js";
+import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "../client";
 import {
   Inbox,
   ManualClock,
@@ -17,7 +17,7 @@ import {
   startTestProxy,
   type ProxiedRequest,
   type TestProxy,
-} from "./support";
+} from "../../server/realtime/__tests__/support";
 
 let p: TestPlatform;
 let proxy: TestProxy;
@@ -144,6 +144,47 @@ describe("session set-up", () => {
     await events.next((e) => e.type === "subscriptions" && !e.active.has("/managedobjects/*"));
     const unsub = await proxy.requests.next(from(mark, carries("/meta/unsubscribe")));
     expect(unsub.messages[0]).toMatchObject({ subscription: "/managedobjects/*" });
+  });
+
+  it("carries an agent's new operations on /notification/operations: the bare operation on /<agentId>", async () => {
+    // The simulated agents' use: a fixed channel subscribed before start, deliveries without a wrapper.
+    const agent = (
+      await rest(p, "POST", "/inventory/managedObjects", {
+        name: "Gateway",
+        c8y_IsDevice: {},
+        com_cumulocity_model_Agent: {},
+      })
+    ).id;
+    const { client, events } = makeClient({ url: `${proxy.url}/notification/operations` });
+    client.subscribe(`/${agent}`);
+    client.start();
+    await events.next(isSession(false));
+    expect([...client.subscribed]).toEqual([`/${agent}`]);
+    const op = await createOperation(agent);
+    expect(await events.next((e) => e.type === "message")).toEqual({
+      type: "message",
+      channel: `/${agent}`,
+      data: expect.objectContaining({ id: op.id, deviceId: agent, status: "PENDING", c8y_Restart: {} }),
+    });
+  });
+
+  it("reports a refused subscription once and does not ask for that channel again", async () => {
+    const { client, events } = makeClient();
+    client.subscribe("/operations/*");
+    client.subscribe("/alarms/*");
+    client.start();
+    expect(await events.next((e) => e.type === "subscribe-failed")).toEqual({
+      type: "subscribe-failed",
+      channel: "/alarms/*",
+      error: expect.stringMatching(/^403:/),
+    });
+    await events.next(isSession(false));
+    expect([...client.subscribed]).toEqual(["/operations/*"]);
+    const mark = proxy.requests.all.length;
+    client.subscribe("/managedobjects/*");
+    await events.next((e) => e.type === "subscriptions" && e.active.has("/managedobjects/*"));
+    const sub = await proxy.requests.next(from(mark, carries("/meta/subscribe")));
+    expect(sub.messages.map((m) => m.subscription)).toEqual(["/managedobjects/*"]);
   });
 
   it("says goodbye with /meta/disconnect when stopped", async () => {

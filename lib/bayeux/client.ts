@@ -1,10 +1,11 @@
-import "server-only";
 import { sleep, systemClock, type Clock, type Timer } from "./clock";
 
 /**
- * A small Bayeux long-polling client on fetch, written for the console's server-side subscriber (realtime.md
- * §2, §4, §6.3). No CometD library: cometd-nodejs-client installs a global `window` and patches `console`, which
- * must not happen in the Next.js server process, and it lacks what a server-side subscriber needs anyway:
+ * A small Bayeux long-polling client on fetch (docs/realtime.md §2, §4, §6.3), shared by the console's
+ * server-side subscriber (`lib/server/realtime/hub.ts`) and the simulated agents (`emulator/devices/`). It holds
+ * no secret: the credential comes in through `headers` and `handshakeExt`. No CometD library:
+ * cometd-nodejs-client installs a global `window` and patches `console`, which must not happen in the Next.js
+ * server process, and it lacks what a long-lived subscriber needs anyway:
  *
  * - `Accept` on every POST (the platform answers an empty body without one) and the credential both as the
  *   `Authorization` header and in the handshake's `com.cumulocity.authn` ext;
