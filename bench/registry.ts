@@ -8,6 +8,7 @@ import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
+import { subscriberOutageBench } from "./subscriber-outage.js";
 
 /** Every benchmark `npm run bench` knows, in the order they run. */
 export const benches: Bench[] = [
@@ -19,6 +20,7 @@ export const benches: Bench[] = [
   deviceTreeBench,
   bffOverheadBench,
   accept1000Bench,
+  subscriberOutageBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];
