@@ -122,3 +122,13 @@ export function statusOf(err: unknown): number | undefined {
 
 /** Encodes one path segment (external ids may contain anything). */
 export const seg = (value: string) => encodeURIComponent(value);
+
+/**
+ * Whether a failed request is worth repeating as it is: the platform did not answer (network error, timeout) or
+ * answered that it cannot right now (5xx, 429). A 4xx other than 429 is an answer that repeating will not change.
+ */
+export function isTransient(err: unknown): boolean {
+  const status = statusOf(err);
+  if (status === undefined) return !(err instanceof Error && err.name === "AbortError");
+  return status >= 500 || status === 429 || status === 408;
+}

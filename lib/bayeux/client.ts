@@ -1,3 +1,4 @@
+import { Backoff } from "./backoff";
 import { sleep, systemClock, type Clock, type Timer } from "./clock";
 
 /**
@@ -135,23 +136,24 @@ type Trouble = "unreachable" | "failing" | "lost";
  * after network errors is the platform back after a restart: handshake now, not after another back-off).
  */
 class RetryPlan {
-  private backoff = 0;
-  private probe = 0;
+  private readonly backoff: Backoff;
+  private readonly probe: Backoff;
   private last: Trouble | undefined;
 
-  constructor(
-    private readonly o: {
-      backoffMs: number;
-      maxBackoffMs: number;
-      probeMs: number;
-      maxProbeMs: number;
-      random: () => number;
-    },
-  ) {}
+  constructor(o: {
+    backoffMs: number;
+    maxBackoffMs: number;
+    probeMs: number;
+    maxProbeMs: number;
+    random: () => number;
+  }) {
+    this.backoff = new Backoff(o.backoffMs, o.maxBackoffMs, o.random);
+    this.probe = new Backoff(o.probeMs, o.maxProbeMs, o.random);
+  }
 
   recovered() {
-    this.backoff = 0;
-    this.probe = 0;
+    this.backoff.reset();
+    this.probe.reset();
     this.last = undefined;
   }
 
@@ -161,17 +163,8 @@ class RetryPlan {
     this.last = trouble;
     const quiet = trouble === "unreachable" && previous === "unreachable";
     if (trouble === "lost" && previous !== "lost") return { ms: 0, why, quiet };
-    if (trouble === "unreachable") {
-      this.probe = Math.min(this.o.maxProbeMs, this.probe === 0 ? this.o.probeMs : this.probe * 2);
-      return { ms: this.jitter(this.probe), why, quiet };
-    }
-    this.backoff = Math.min(this.o.maxBackoffMs, this.backoff === 0 ? this.o.backoffMs : this.backoff * 2);
-    return { ms: this.jitter(this.backoff), why, quiet };
-  }
-
-  /** 50–100 % of `ms`, so that many clients of one platform do not come back in step. */
-  private jitter(ms: number): number {
-    return Math.max(1, Math.round(ms * (0.5 + 0.5 * this.o.random())));
+    const ms = trouble === "unreachable" ? this.probe.next() : this.backoff.next();
+    return { ms, why, quiet };
   }
 }
 
