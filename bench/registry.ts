@@ -3,6 +3,7 @@ import { accept1000Bench } from "./accept-1000.js";
 import { agents1000Bench } from "./agents-1000.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
+import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
@@ -17,6 +18,7 @@ export const benches: Bench[] = [
   startupPhaseBench,
   realtimeLatencyBench,
   agents1000Bench,
+  devicesFleetBench,
   deviceTreeBench,
   bffOverheadBench,
   accept1000Bench,

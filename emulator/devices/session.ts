@@ -5,7 +5,7 @@
 import { Backoff } from "../../lib/bayeux/backoff.js";
 import { BayeuxClient, type BayeuxClientEvent } from "../../lib/bayeux/client.js";
 import { realClock } from "../../lib/bayeux/clock.js";
-import { statusOf, type RestClient } from "./http.js";
+import { longPollFetch, statusOf, type RestClient } from "./http.js";
 import type { Operation } from "./operations.js";
 import { describe, type Reports, type Wait } from "./reports.js";
 
@@ -63,6 +63,7 @@ export class Session {
       url: bayeuxUrl,
       log: (line) => host.logLine(line),
       clock: fleetClock,
+      fetch: longPollFetch,
       random: host.random,
       headers: () => ({ authorization: rest.authorization }),
       // Under the 300 s Node's fetch waits for headers.
@@ -111,7 +112,8 @@ export class Session {
         return;
       case "status":
         if (e.status === "reconnecting") this.host.offline();
-        if (e.status === "refused") this.host.sessionEnded(this, "the platform refused the credentials (HTTP 401)");
+        if (e.status === "refused")
+          this.host.sessionEnded(this, "the platform refused the credentials (HTTP 401)");
         return;
       case "subscribe-failed":
         this.host.sessionEnded(this, `subscribing ${e.channel} was refused (${e.error})`);
