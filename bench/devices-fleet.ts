@@ -9,7 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { type Bench, type EmulatorProcess, pool, root, startEmulatorProcess } from "./lib.js";
+import {
+  type Bench,
+  type EmulatorProcess,
+  pool,
+  registerDevices,
+  root,
+  startEmulatorProcess,
+} from "./lib.js";
 
 const FLEETS = [10, 1000];
 const IDLE_MS = 30_000;
@@ -124,14 +131,7 @@ async function measure(emu: EmulatorProcess, agents: number): Promise<Figures> {
   const lines = new LineCounter(child, [ONLINE, SUCCESSFUL]);
   try {
     const ids = Array.from({ length: agents }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
-    await pool(ids, 20, async (id) => {
-      const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests`, {
-        method: "POST",
-        headers: admin,
-        body: JSON.stringify({ id }),
-      });
-      if (res.status !== 201) throw new Error(`register ${id}: ${res.status}`);
-    });
+    await registerDevices(emu, ids);
     // Every agent knocks once a second; once all have, one acceptAll lets them in.
     for (;;) {
       const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests?pageSize=2000`, { headers: admin });
