@@ -27,6 +27,8 @@ export interface EmulatorProcess {
   bootstrapAuth: string;
   dataDir: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing flushed or answered, the data directory kept for a restart on it. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -76,13 +78,19 @@ export async function startEmulatorProcess(
     adminAuth: basic("t1000/admin", adminPassword),
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
           if (ownDir) rmSync(dataDir, { recursive: true, force: true });
           resolve();
         };
-        if (child.exitCode !== null) return done();
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once("exit", done);
         child.kill("SIGTERM");
       }),
