@@ -2,19 +2,12 @@
 // and how far the bulk operation's progress trails its children. Baseline in the same run: the same 1,000 restarts
 // POSTed one by one (20 in flight). The agents run in their own process (`npm run devices`), the emulator in its
 // own; the bench process watches both on /notification/realtime (/operations/* and /bulkOperations/*) and REST.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { type Bench, type EmulatorProcess, pool, root, startEmulatorProcess } from "./lib.js";
-
-// TEMPORARY until branch bayeux is merged (bench/lib.ts has it there).
-async function registerDevices(emu: EmulatorProcess, ids: string[]) {
-  await pool(ids, 20, async (id) => {
-    await call(emu, "/devicecontrol/newDeviceRequests", { method: "POST", body: { id } });
-  });
-}
+import { LineCounter, ONLINE } from "./devices-fleet.js";
+import { type Bench, type EmulatorProcess, pool, registerDevices, root, startEmulatorProcess } from "./lib.js";
 import { LongPollSubscriber } from "./realtime-latency.js";
 
 const AGENTS = 1000;
@@ -24,39 +17,9 @@ const FINAL = new Set(["SUCCESSFUL", "FAILED"]);
 
 type Json = Record<string, unknown>;
 
-/** Resolves once the fleet has printed `n` lines matching `re` in total. */
-class LineCounter {
-  private n = 0;
-  private waiters: { n: number; resolve: () => void }[] = [];
-
-  constructor(child: ChildProcess, re: RegExp) {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (!re.test(line)) return;
-      this.n += 1;
-      this.waiters = this.waiters.filter((w) => (this.n >= w.n ? (w.resolve(), false) : true));
-    });
-  }
-
-  get count(): number {
-    return this.n;
-  }
-
-  reach(n: number, what: string, limitMs = 300_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), limitMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (this.n >= n) done();
-      else this.waiters.push({ n, resolve: done });
-    });
-  }
-}
-
 /**
- * What the realtime endpoint tells about a set of operations: when each became final, and when each bulk
- * progress (successful + failed) was announced.
+ * What the watcher saw of one run: when each chosen operation became final, when children were created, and every
+ * progress figure the bulk operation announced.
  */
 class Watch {
   finalAt = new Map<string, number>();
@@ -162,7 +125,7 @@ export const bulkRestartBench: Bench = {
         stdio: ["ignore", "pipe", "inherit"],
       },
     );
-    const online = new LineCounter(fleet, /connected: looking for PENDING operations/);
+    const online = new LineCounter(fleet, [ONLINE]);
     const watch = new Watch();
     // One session for both channels: a child's UPDATE and its bulk operation's UPDATE travel the same way.
     const subscriber = new LongPollSubscriber(
@@ -180,7 +143,7 @@ export const bulkRestartBench: Bench = {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       await call(emu, "/devicecontrol/newDeviceRequests/acceptAll", { method: "POST" });
-      await online.reach(AGENTS, "every agent to come online");
+      await online.reach(ONLINE, AGENTS, "every agent to come online");
       await subscriber.start(["/operations/*", "/bulkOperations/*"]);
       // The vendor UI's way: a hidden dynamic group for the devices, then the bulk operation on it.
       const group = await call(emu, "/inventory/managedObjects", {
@@ -225,7 +188,7 @@ export const bulkRestartBench: Bench = {
       const successful = (counted.statistics as { totalElements: number }).totalElements;
 
       // 2. Baseline: the same restarts POSTed one by one, once every agent is back.
-      await online.reach(2 * AGENTS, "every agent to be back after the reboot");
+      await online.reach(ONLINE, 2 * AGENTS, "every agent to be back after the reboot");
       const devices = (
         (await call(emu, "/inventory/managedObjects?fragmentType=com_cumulocity_model_Agent&pageSize=2000"))
           .managedObjects as Json[]

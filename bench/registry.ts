@@ -6,11 +6,13 @@ import { auditOverheadBench } from "./audit-overhead.js";
 import { bulkRestartBench } from "./bulk-restart.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
+import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
+import { subscriberOutageBench } from "./subscriber-outage.js";
 
 /** Every benchmark `npm run bench` knows, in the order they run. */
 export const benches: Bench[] = [
@@ -19,9 +21,11 @@ export const benches: Bench[] = [
   startupPhaseBench,
   realtimeLatencyBench,
   agents1000Bench,
+  devicesFleetBench,
   deviceTreeBench,
   bffOverheadBench,
   accept1000Bench,
+  subscriberOutageBench,
   auditOverheadBench,
   auditList1mBench,
   bulkRestartBench,
