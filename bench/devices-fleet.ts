@@ -57,7 +57,7 @@ function sockets(pid: number): number {
 }
 
 /** Counts the fleet's log lines that match, and resolves when a count is reached. */
-class LineCounter {
+export class LineCounter {
   private readonly counts = new Map<RegExp, number>();
   private waiters: { re: RegExp; n: number; resolve: () => void }[] = [];
 
@@ -90,7 +90,8 @@ class LineCounter {
   }
 }
 
-const ONLINE = /connected: looking for PENDING operations/;
+/** What an agent of `npm run devices` prints once its operations notifications are up. */
+export const ONLINE = /connected: looking for PENDING operations/;
 const SUCCESSFUL = /\(c8y_Command\) → SUCCESSFUL/;
 
 async function measure(emu: EmulatorProcess, agents: number): Promise<Figures> {
