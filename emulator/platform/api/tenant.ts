@@ -6,6 +6,9 @@ import { rolesOf } from "../auth/principal.js";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
+/** A login form holds a user name and a password; nothing legitimate comes near this size. */
+const MAX_LOGIN_FORM = 16 * 1024;
+
 interface LoginForm {
   username: string;
   password: string;
@@ -18,15 +21,14 @@ async function readLoginForm(
   rc: { req: IncomingMessage; query: URLSearchParams },
 ): Promise<LoginForm> {
   const type = (rc.req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  const raw = (await readBody(rc.req, 16 * 1024)).toString("utf8");
-  let form: URLSearchParams;
-  if (type === "application/x-www-form-urlencoded" || type === "") form = new URLSearchParams(raw);
-  else
+  // The type first: a body of another kind is refused as such, however large.
+  if (type !== "application/x-www-form-urlencoded" && type !== "")
     throw new PlatformError(
       415,
       "security/Unsupported Media Type",
       "Login expects application/x-www-form-urlencoded",
     );
+  const form = new URLSearchParams((await readBody(rc.req, MAX_LOGIN_FORM)).toString("utf8"));
   const grant = (form.get("grant_type") ?? "PASSWORD").toUpperCase();
   if (grant !== "PASSWORD")
     throw new PlatformError(400, "security/Bad Request", `Unsupported grant_type ${grant}`);

@@ -150,7 +150,7 @@ export class InventoryStore {
         SELECT m.id, m.fragments -> '$.c8y_RequiredAvailability' AS required,
           m.fragments -> '$.c8y_Availability' AS availability, m.fragments -> '$.c8y_Connection' AS connection
         FROM mo_fragments f JOIN managed_objects m ON m.id = f.mo_id
-        WHERE f.fragment = 'c8y_RequiredAvailability'`),
+        WHERE f.fragment = 'c8y_RequiredAvailability' AND json_valid(m.fragments)`),
       ownersOfDevices: p(`
         SELECT DISTINCT m.owner FROM managed_objects m
         JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
