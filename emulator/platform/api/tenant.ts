@@ -41,6 +41,16 @@ async function readLoginForm(
   return { username, password, tenant };
 }
 
+/**
+ * The host of a base URL without scheme and port (the vendor's `domainName` is a `hostname`): "[::1]:8111" → "::1".
+ * The base URL comes from the client's Host header, so this never throws on odd input.
+ */
+export function bareHost(baseUrl: string): string {
+  const host = baseUrl.replace(/^[a-z]+:\/\//i, "");
+  const bracketed = /^\[([^\]]*)\]/.exec(host);
+  return bracketed ? bracketed[1]! : host.replace(/:[^:]*$/, "");
+}
+
 export function registerTenantApi(router: Router, ctx: PlatformContext): void {
   const { tenant } = ctx.config;
 
@@ -130,13 +140,13 @@ export function registerTenantApi(router: Router, ctx: PlatformContext): void {
   router.get("/tenant/currentTenant", (rc) => {
     if (rc.principal.kind === "bootstrap")
       throw new PlatformError(403, "security/Forbidden", "Access is denied");
-    const host = rc.baseUrl.replace(/^https?:\/\//, "");
+    const domainName = bareHost(rc.baseUrl);
     return {
       status: 200,
       type: "currentTenant",
       body: {
         name: rc.principal.tenant,
-        domainName: host,
+        domainName,
         allowCreateTenants: false,
         customProperties: {},
         applications: {

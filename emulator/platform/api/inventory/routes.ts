@@ -65,7 +65,8 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
       type: "inventoryApi",
       body: {
         self: `${rc.baseUrl}/inventory`,
-        managedObjects: { self: list, managedObjects: [] },
+        // The vendor's inventoryApiResource names the (always empty) embedded list `references`.
+        managedObjects: { self: list, references: [] },
         managedObjectsForType: `${list}?type={type}`,
         managedObjectsForFragmentType: `${list}?fragmentType={fragmentType}`,
         managedObjectsForListOfIds: `${list}?ids={ids}`,
