@@ -26,6 +26,8 @@ export interface EmulatorProcess {
   adminAuth: string;
   bootstrapAuth: string;
   dataDir: string;
+  /** The process id (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startEmulatorProcess(
     adminAuth: basic("t1000/admin", adminPassword),
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
