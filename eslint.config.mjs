@@ -1,5 +1,15 @@
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
+import pluginQuery from "@tanstack/eslint-plugin-query";
+
+/** The browser code: pages and components, and its data layer. */
+const BROWSER_FILES = [
+  "app/**/*.tsx",
+  "components/**/*.tsx",
+  "components/**/*.ts",
+  "lib/queries/**/*.ts",
+  "lib/queries/**/*.tsx",
+];
 
 export default tseslint.config(
   {
@@ -28,10 +38,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/**/*.tsx", "components/**/*.tsx", "lib/queries/**/*.ts", "lib/queries/**/*.tsx"],
+    files: BROWSER_FILES,
     plugins: { "react-hooks": reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
+  // TanStack Query's own rules (query keys complete, stable clients, option order) for the code that uses it.
+  ...pluginQuery.configs["flat/recommended"].map((config) => ({ ...config, files: BROWSER_FILES })),
   {
     // Tests may poke at untyped JSON freely.
     files: ["**/*.test.ts", "**/*.test.tsx", "e2e/**/*.ts", "tests/**/*.ts", "bench/**/*.ts"],

@@ -2,13 +2,13 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { ToastProvider } from "@/components/ui/toast";
 import { useTheme } from "@/components/theme/use-theme";
 
 /** Retrying helps with a flaky network or a platform hiccup, never with a 4xx: that answer will not change. */
 function shouldRetry(failureCount: number, error: unknown): boolean {
-  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  if (error instanceof BffError && error.status >= 400 && error.status < 500) return false;
   return failureCount < 2;
 }
 

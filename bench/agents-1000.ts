@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDevices } from "../emulator/devices/index.js";
-import { type Bench, pool, startEmulatorProcess } from "./lib.js";
+import { type Bench, registerDevices, startEmulatorProcess } from "./lib.js";
 
 const AGENTS = 1000;
 const POLL_MS = 1000;
@@ -30,14 +30,7 @@ export const agents1000Bench: Bench = {
     };
     let fleet: ReturnType<typeof runDevices> | undefined;
     try {
-      await pool(ids, 20, async (id) => {
-        const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests`, {
-          method: "POST",
-          headers: admin,
-          body: JSON.stringify({ id }),
-        });
-        if (res.status !== 201) throw new Error(`register ${id}: ${res.status}`);
-      });
+      await registerDevices(emu, ids);
       fleet = runDevices({
         url: emu.url,
         ids,

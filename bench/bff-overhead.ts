@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { startConsole, type RunningConsole } from "../e2e/fixtures/console.js";
+import { startConsole, type RunningConsole } from "../e2e/support/console.js";
 import { type Bench, type EmulatorProcess, ms, pool, startEmulatorProcess, summarise } from "./lib.js";
 
 const CLIENTS = 20;

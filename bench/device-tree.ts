@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { startConsole } from "../e2e/fixtures/console.js";
+import { startConsole } from "../e2e/support/console.js";
 import { type Bench, ms, pool, root, startEmulatorProcess, summarise } from "./lib.js";
 
 const REGIONS = 10;

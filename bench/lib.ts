@@ -43,3 +43,20 @@ export async function pool<T>(
   });
   await Promise.all(workers);
 }
+
+/** Registers device requests as the admin (20 in flight); each must answer 201. */
+export async function registerDevices(emu: { url: string; adminAuth: string }, ids: string[]) {
+  const headers = {
+    authorization: emu.adminAuth,
+    "content-type": "application/json",
+    accept: "application/json",
+  };
+  await pool(ids, 20, async (id) => {
+    const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ id }),
+    });
+    if (res.status !== 201) throw new Error(`register ${id}: ${res.status}`);
+  });
+}

@@ -3,11 +3,13 @@ import { accept1000Bench } from "./accept-1000.js";
 import { agents1000Bench } from "./agents-1000.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
+import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
+import { subscriberOutageBench } from "./subscriber-outage.js";
 
 /** Every benchmark `npm run bench` knows, in the order they run. */
 export const benches: Bench[] = [
@@ -16,9 +18,11 @@ export const benches: Bench[] = [
   startupPhaseBench,
   realtimeLatencyBench,
   agents1000Bench,
+  devicesFleetBench,
   deviceTreeBench,
   bffOverheadBench,
   accept1000Bench,
+  subscriberOutageBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];

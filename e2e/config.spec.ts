@@ -1,30 +1,16 @@
 import { expect, test } from "@playwright/test";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { freePort } from "../tests/support/emulator-process";
-
-const root = join(import.meta.dirname, "..");
+import { spawnConsole } from "./support/console";
 
 /** `next start` of the build with the given environment; resolves with its exit code and output. */
 async function startWith(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
   const clean = { ...process.env };
   for (const key of ["SESSION_PASSWORD", "DATA_DIR", "C8Y_BASEURL", "CONSOLE_URL"]) delete clean[key];
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, "node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-    ],
-    { cwd: root, env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawnConsole(port, { ...clean, ...env });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   return { code, output };
 }

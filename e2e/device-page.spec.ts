@@ -1,5 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { join } from "node:path";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { createManagedObject, rest, restOk } from "./support/emulator";
+import { runSuffix } from "./support/env";
 
 /**
  * The device page against the real stack (emulator process + console build): editing fragments with a form and
@@ -7,39 +9,21 @@ import { join } from "node:path";
  * unlinking a child, deleting, and an axe check. Data is seeded through the emulator's REST API per test.
  */
 
-const run = Date.now().toString(36);
-const emulator = () => process.env.E2E_EMULATOR_URL!;
-const adminAuth = () =>
-  `Basic ${Buffer.from(`${process.env.E2E_TENANT}/admin:${process.env.E2E_ADMIN_PASSWORD}`).toString("base64")}`;
+const run = runSuffix();
 
 type Json = Record<string, unknown>;
 
-async function rest(path: string, init: { method?: string; body?: unknown } = {}): Promise<Json | undefined> {
-  const res = await fetch(`${emulator()}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: adminAuth(),
-      accept: "application/json",
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${await res.text()}`);
-  return res.status === 204 ? undefined : ((await res.json()) as Json);
-}
-
-const create = async (body: Json) => String((await rest("/inventory/managedObjects", { body }))!.id);
-const stored = async (id: string) => (await rest(`/inventory/managedObjects/${id}`))!;
+const stored = (id: string) => restOk<Json>(`/inventory/managedObjects/${id}`);
 const childIds = async (id: string) =>
   (
-    (await rest(`/inventory/managedObjects/${id}/childDevices?pageSize=100`))!.references as {
-      managedObject: { id: string };
-    }[]
-  ).map((r) => r.managedObject.id);
+    await restOk<{ references: { managedObject: { id: string } }[] }>(
+      `/inventory/managedObjects/${id}/childDevices?pageSize=100`,
+    )
+  ).references.map((r) => r.managedObject.id);
 
 /** The fragments the seed's agent would create (startup phase, step 2). */
 const seedDevice = (name: string, extra: Json = {}) =>
-  create({
+  createManagedObject({
     name,
     type: "c8y_Linux",
     c8y_IsDevice: {},
@@ -58,35 +42,15 @@ const seedDevice = (name: string, extra: Json = {}) =>
     ...extra,
   });
 
-async function signIn(page: Page, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Tenant").fill(process.env.E2E_TENANT!);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(process.env.E2E_ADMIN_PASSWORD!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === new URL(next, "http://x").pathname);
-}
-
 const fragment = (page: Page, name: string) => page.locator(`li[data-fragment="${name}"]`);
 const editor = (page: Page, name: string) => page.getByRole("form", { name: `Edit ${name}` });
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: join(process.cwd(), "node_modules", "axe-core", "axe.min.js") });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run()).violations as { id: string; impact: string; nodes: { html: string }[] }[];
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
-}
 
 test("edit one fragment with the form and another as JSON, remove one, rename, review the diff and save", async ({
   page,
 }) => {
   const id = await seedDevice(`E2E Edit ${run}`);
   const before = await stored(id);
-  await signIn(page, `/devices/${id}`);
+  await page.goto(`/devices/${id}`);
 
   // Overview: readable cards, both software forms.
   await expect(page.getByRole("heading", { level: 1, name: `E2E Edit ${run}` })).toBeVisible();
@@ -95,7 +59,7 @@ test("edit one fragment with the form and another as JSON, remove one, rename, r
     "pi-driver-3.4.5.jar",
   );
   await expect(page.getByRole("region", { name: "Supported operations" })).toContainText("c8y_Configuration");
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the device's overview");
 
   await page.getByRole("tab", { name: /^Fragments/ }).click();
   await expect(page).toHaveURL(/tab=fragments/);
@@ -115,7 +79,7 @@ test("edit one fragment with the form and another as JSON, remove one, rename, r
     "Line 4, column 1: Trailing comma before }",
   );
   await expect(editor(page, "acme_Custom").getByRole("button", { name: "Apply" })).toBeDisabled();
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the fragments tab with a JSON syntax error");
   await json.fill('{\n  "threshold": 12,\n  "tags": ["a", "b"]\n}');
   await editor(page, "acme_Custom").getByRole("button", { name: "Apply" }).click();
 
@@ -143,7 +107,7 @@ test("edit one fragment with the form and another as JSON, remove one, rename, r
   await expect(diff.locator('[data-fragment="c8y_Software"]')).toContainText("Removed");
   await expect(diff.locator('[data-fragment="name"]')).toContainText(`"E2E Pump room ${run}"`);
   await expect(diff.locator("[data-fragment]")).toHaveCount(4);
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the save dialog with its diff");
   await dialog.getByRole("button", { name: "Save changes" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("heading", { level: 1, name: `E2E Pump room ${run}` })).toBeVisible();
@@ -174,13 +138,13 @@ async function editWhileAgentReports(page: Page, withLiveStream: boolean): Promi
   const id = await seedDevice(`E2E Conflict ${withLiveStream ? "live" : "at save"} ${run}`);
   // Without the event stream the page learns of the change only from the BFF's 409 at save time.
   if (!withLiveStream) await page.route("**/api/events**", (route) => route.abort());
-  await signIn(page, `/devices/${id}?tab=fragments`);
+  await page.goto(`/devices/${id}?tab=fragments`);
 
   await page.getByRole("button", { name: "Edit c8y_Firmware" }).click();
   await editor(page, "c8y_Firmware").getByLabel("Version").fill("2.0-operator");
   await editor(page, "c8y_Firmware").getByRole("button", { name: "Apply" }).click();
 
-  await rest(`/inventory/managedObjects/${id}`, {
+  await restOk(`/inventory/managedObjects/${id}`, {
     method: "PUT",
     body: {
       c8y_Firmware: { name: "raspberrypi-bootloader", version: "1.5-agent" },
@@ -205,7 +169,7 @@ async function expectConflictThenOverwrite(page: Page, id: string) {
   );
   // Nothing was written yet.
   expect((await stored(id)).c8y_Firmware).toEqual({ name: "raspberrypi-bootloader", version: "1.5-agent" });
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the conflict dialog");
 
   await dialog.getByRole("button", { name: "Overwrite with my changes" }).click();
   await expect(dialog).toBeHidden();
@@ -231,13 +195,15 @@ test("without the event stream, the platform's newer version is detected at save
   const id = await editWhileAgentReports(page, false);
   await page.getByRole("button", { name: "Review and save…" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+  // The pressed button made way for the conflict's choices; focus stays in the dialog, on the mildest one.
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Keep editing" })).toBeFocused();
   await expectConflictThenOverwrite(page, id);
 });
 
 test("link an existing device as a child, then unlink it (it stays in the inventory)", async ({ page }) => {
   const gateway = await seedDevice(`E2E Gateway ${run}`);
-  const sensor = await create({ name: `E2E Loose sensor ${run}`, c8y_IsDevice: {} });
-  await signIn(page, `/devices/${gateway}?tab=children`);
+  const sensor = await createManagedObject({ name: `E2E Loose sensor ${run}`, c8y_IsDevice: {} });
+  await page.goto(`/devices/${gateway}?tab=children`);
 
   const devices = page.getByRole("region", { name: "Child devices" });
   await expect(devices).toContainText("No child devices");
@@ -249,7 +215,7 @@ test("link an existing device as a child, then unlink it (it stays in the invent
   await expect(dialog).toBeHidden();
   await expect(devices.getByRole("link", { name: `E2E Loose sensor ${run}` })).toBeVisible();
   expect(await childIds(gateway)).toEqual([sensor]);
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the children tab");
 
   await devices.getByRole("button", { name: `Unlink E2E Loose sensor ${run}` }).click();
   const confirm = page.getByRole("alertdialog", {
@@ -264,11 +230,11 @@ test("link an existing device as a child, then unlink it (it stays in the invent
 
 test("identity: add an external id, and a duplicate names the device that holds it", async ({ page }) => {
   const holder = await seedDevice(`E2E Holder ${run}`);
-  await rest(`/identity/globalIds/${holder}/externalIds`, {
+  await restOk(`/identity/globalIds/${holder}/externalIds`, {
     body: { type: "c8y_Serial", externalId: `dup-${run}` },
   });
   const id = await seedDevice(`E2E Identity ${run}`);
-  await signIn(page, `/devices/${id}?tab=identity`);
+  await page.goto(`/devices/${id}?tab=identity`);
 
   await expect(page.getByText("No external ids")).toBeVisible();
   await page.getByRole("textbox", { name: "External id", exact: true }).fill(`own-${run}`);
@@ -282,7 +248,9 @@ test("identity: add an external id, and a duplicate names the device that holds 
     "href",
     `/devices/${holder}?tab=identity`,
   );
-  const ids = (await rest(`/identity/globalIds/${id}/externalIds`))!.externalIds as { externalId: string }[];
+  const ids = (
+    await restOk<{ externalIds: { externalId: string }[] }>(`/identity/globalIds/${id}/externalIds`)
+  ).externalIds;
   expect(ids.map((e) => e.externalId)).toEqual([`own-${run}`]);
 });
 
@@ -290,28 +258,23 @@ test("delete a device: the confirmation says what is lost and offers the cascade
   page,
 }) => {
   const id = await seedDevice(`E2E Doomed ${run}`);
-  const child = await create({ name: `E2E Doomed child ${run}`, c8y_IsDevice: {} });
-  await rest(`/inventory/managedObjects/${id}/childDevices`, { body: { managedObject: { id: child } } });
-  await rest(`/identity/globalIds/${id}/externalIds`, {
+  const child = await createManagedObject({ name: `E2E Doomed child ${run}`, c8y_IsDevice: {} });
+  await restOk(`/inventory/managedObjects/${id}/childDevices`, { body: { managedObject: { id: child } } });
+  await restOk(`/identity/globalIds/${id}/externalIds`, {
     body: { type: "c8y_Serial", externalId: `doomed-${run}` },
   });
-  await signIn(page, `/devices/${id}`);
+  await page.goto(`/devices/${id}`);
 
   await page.getByRole("button", { name: "Delete device…" }).click();
   const dialog = page.getByRole("alertdialog", { name: `Delete device “E2E Doomed ${run}” (${id})?` });
   await expect(dialog).toContainText("measurements, alarms, events, operations");
   await expect(dialog).toContainText(`c8y_Serial doomed-${run}`);
   await expect(dialog).toContainText("It has 1 child device and 0 child assets.");
-  expect(await axeViolations(page)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "the delete confirmation");
   await dialog.getByLabel("Also delete its child devices and assets (cascade)").check();
   await dialog.getByRole("button", { name: "Delete device" }).click();
   await page.waitForURL((url) => url.pathname === "/devices");
-  const status = async (moId: string) =>
-    (
-      await fetch(`${emulator()}/inventory/managedObjects/${moId}`, {
-        headers: { authorization: adminAuth() },
-      })
-    ).status;
+  const status = async (moId: string) => (await rest(`/inventory/managedObjects/${moId}`)).status;
   expect(await status(id)).toBe(404);
   expect(await status(child)).toBe(404);
 });

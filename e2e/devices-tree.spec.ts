@@ -1,5 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { join } from "node:path";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { createManagedObject, createManagedObjects, linkChildren, restOk } from "./support/emulator";
+import { runSuffix } from "./support/env";
 
 /**
  * The device tree journeys against the real stack (emulator process + console build): browsing from a group to a
@@ -7,45 +9,7 @@ import { join } from "node:path";
  * Data is seeded through the emulator's REST API with names unique to this run.
  */
 
-const run = Date.now().toString(36);
-const emulator = () => process.env.E2E_EMULATOR_URL!;
-const adminAuth = () =>
-  `Basic ${Buffer.from(`${process.env.E2E_TENANT}/admin:${process.env.E2E_ADMIN_PASSWORD}`).toString("base64")}`;
-
-async function rest(path: string, init: { method?: string; body?: unknown; type?: string } = {}) {
-  const res = await fetch(`${emulator()}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: adminAuth(),
-      accept: "application/json",
-      ...(init.body === undefined ? {} : { "content-type": init.type ?? "application/json" }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status}: ${await res.text()}`);
-  return res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>);
-}
-
-const create = async (body: Record<string, unknown>) =>
-  String((await rest("/inventory/managedObjects", { body }))!.id);
-
-async function createMany(bodies: Record<string, unknown>[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < bodies.length; i += 50) {
-    const answer = await rest("/inventory/managedObjects", {
-      body: { managedObjects: bodies.slice(i, i + 50) },
-      type: "application/vnd.com.nsn.cumulocity.managedObjectCollection+json",
-    });
-    ids.push(...(answer!.managedObjects as { id: string }[]).map((m) => m.id));
-  }
-  return ids;
-}
-
-const link = (parent: string, kind: "childAssets" | "childDevices", ids: string[]) =>
-  rest(`/inventory/managedObjects/${parent}/${kind}`, {
-    body: { references: ids.map((id) => ({ managedObject: { id } })) },
-    type: "application/vnd.com.nsn.cumulocity.managedObjectReferenceCollection+json",
-  });
+const run = runSuffix();
 
 const names = {
   plant: `E2E Plant ${run}`,
@@ -59,18 +23,21 @@ const serial = `e2e-serial-${run}`;
 const BIG_CHILDREN = 1500;
 const ids: Record<string, string> = {};
 
+const createGroup = (name: string, type = "c8y_DeviceGroup") =>
+  createManagedObject({ name, type, c8y_IsDeviceGroup: {} });
+
 test.beforeAll(async () => {
-  ids.plant = await create({ name: names.plant, type: "c8y_DeviceGroup", c8y_IsDeviceGroup: {} });
-  ids.spares = await create({ name: names.spares, type: "c8y_DeviceGroup", c8y_IsDeviceGroup: {} });
-  ids.hall = await create({ name: names.hall, type: "c8y_DeviceSubGroup", c8y_IsDeviceGroup: {} });
-  ids.gateway = await create({
+  ids.plant = await createGroup(names.plant);
+  ids.spares = await createGroup(names.spares);
+  ids.hall = await createGroup(names.hall, "c8y_DeviceSubGroup");
+  ids.gateway = await createManagedObject({
     name: names.gateway,
     c8y_IsDevice: {},
     com_cumulocity_model_Agent: {},
     c8y_SupportedOperations: ["c8y_Restart"],
     c8y_Hardware: { model: "GW-E2E" },
   });
-  const children = await createMany(
+  const children = await createManagedObjects(
     [1, 2, 3].map((n) => ({
       name: `E2E Child ${n} ${run}`,
       c8y_IsDevice: {},
@@ -79,25 +46,16 @@ test.beforeAll(async () => {
   );
   ids.child1 = children[0]!;
   ids.child2 = children[1]!;
-  ids.loose = await create({ name: names.loose, c8y_IsDevice: {} });
-  ids.big = await create({ name: names.big, c8y_IsDevice: {}, com_cumulocity_model_Agent: {} });
-  await link(ids.plant, "childAssets", [ids.hall]);
-  await link(ids.hall, "childAssets", [ids.gateway]);
-  await link(ids.gateway, "childDevices", children);
-  const bigKids = await createMany(
+  ids.loose = await createManagedObject({ name: names.loose, c8y_IsDevice: {} });
+  ids.big = await createManagedObject({ name: names.big, c8y_IsDevice: {}, com_cumulocity_model_Agent: {} });
+  await linkChildren(ids.plant, "childAssets", [ids.hall]);
+  await linkChildren(ids.hall, "childAssets", [ids.gateway]);
+  await linkChildren(ids.gateway, "childDevices", children);
+  const bigKids = await createManagedObjects(
     Array.from({ length: BIG_CHILDREN }, (_, i) => ({ name: `E2E Big child ${i + 1}`, c8y_IsDevice: {} })),
   );
-  await link(ids.big, "childDevices", bigKids);
+  await linkChildren(ids.big, "childDevices", bigKids);
 });
-
-async function signIn(page: Page, next = "/devices") {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Tenant").fill(process.env.E2E_TENANT!);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(process.env.E2E_ADMIN_PASSWORD!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === new URL(next, "http://x").pathname);
-}
 
 const tree = (page: Page) => page.getByRole("tree", { name: "Device hierarchy" });
 /** A row by the object's name: the row's accessible name starts with it, followed by the kind. */
@@ -122,7 +80,7 @@ async function openInTree(page: Page, name: string) {
 test("browse from a group to a gateway to a child with the keyboard; the URL keeps the place", async ({
   page,
 }) => {
-  await signIn(page);
+  await page.goto("/devices");
   await openInTree(page, names.plant);
   await expect(item(page, names.plant)).toHaveAttribute("aria-expanded", "false");
   const keys = ["ArrowRight", "ArrowDown", "ArrowRight", "ArrowDown", "ArrowRight", "ArrowDown"];
@@ -154,7 +112,7 @@ test("browse from a group to a gateway to a child with the keyboard; the URL kee
 });
 
 test("find a device by external id and jump to it in the tree", async ({ page }) => {
-  await signIn(page);
+  await page.goto("/devices");
   const result = await search(page, serial);
   await expect(result).toHaveCount(1);
   await expect(result).toContainText(`c8y_Serial ${serial}`);
@@ -169,7 +127,7 @@ test("find a device by external id and jump to it in the tree", async ({ page })
 });
 
 test("group membership: create a subgroup, add a device, move it, remove it", async ({ page }) => {
-  await signIn(page);
+  await page.goto("/devices");
   await openInTree(page, names.plant);
   const details = page.getByRole("region", { name: names.plant });
 
@@ -211,14 +169,14 @@ test("group membership: create a subgroup, add a device, move it, remove it", as
   await expect(item(page, names.spares)).toHaveAttribute("aria-selected", "true");
   await expect(item(page, names.loose, 2)).toHaveCount(0);
   // Only the reference went: the device is still there, now in no group.
-  const device = await rest(`/inventory/managedObjects/${ids.loose}`);
-  expect(device!.assetParents).toMatchObject({ references: [] });
-  const refs = await rest(`/inventory/managedObjects/${ids.spares}/childAssets`);
-  expect(refs!.references).toEqual([]);
+  const device = await restOk(`/inventory/managedObjects/${ids.loose}`);
+  expect(device.assetParents).toMatchObject({ references: [] });
+  const refs = await restOk(`/inventory/managedObjects/${ids.spares}/childAssets`);
+  expect(refs.references).toEqual([]);
 });
 
 test("a long child list scrolls to its end with a bounded number of rows in the DOM", async ({ page }) => {
-  await signIn(page);
+  await page.goto("/devices");
   await openInTree(page, names.big);
   await page.keyboard.press("ArrowRight");
   await expect(item(page, "E2E Big child 1")).toBeVisible();
@@ -231,16 +189,10 @@ test("a long child list scrolls to its end with a bounded number of rows in the 
 });
 
 test("the devices page has no serious or critical accessibility violations", async ({ page }) => {
-  await signIn(page);
+  await page.goto("/devices");
   await openInTree(page, names.plant);
   await page.keyboard.press("ArrowRight");
   await expect(item(page, names.hall)).toBeVisible();
   await expect(await search(page, serial)).toHaveCount(1);
-  await page.addScriptTag({ path: join(process.cwd(), "node_modules", "axe-core", "axe.min.js") });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run()).violations as { id: string; impact: string; nodes: { html: string }[] }[];
-  });
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
+  await expectNoSeriousA11yViolations(page, "/devices with a subgroup open and search results");
 });

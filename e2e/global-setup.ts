@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulatorProcess } from "../tests/support/emulator-process";
-import { startConsole } from "./fixtures/console";
+import { startConsole } from "./support/console";
 
 /**
  * The real stack for the browser journeys, as `npm start` runs it but on ephemeral loopback ports: the emulator

@@ -1,16 +1,18 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { fillSignInForm, signIn, signOut } from "./support/auth";
+import { SIGNED_OUT, fillSignInForm, signIn, signOut } from "./support/auth";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { startSimulatedDevices, type SimulatedDevices } from "./support/devices";
 import { deviceIdBySerial, managedObject, registrationStatus, seedPendingRequests } from "./support/emulator";
 import { runSuffix } from "./support/env";
+import { expectNoReload, markDocument } from "./support/page";
 
 /**
  * Device registration journeys in Chromium against the real stack (emulator process + console build): register
  * an id, a simulated device knocks, accept it, the device appears in the inventory; bulk CSV with a bad row;
  * accepting all pending requests with progress; sign-in, sign-out and the way back to a page; axe checks.
- * Ids carry a suffix unique to each test run: the emulator is shared with the other specs.
+ * Ids carry a suffix unique to each test run: the emulator is shared with the other specs. The journeys start
+ * signed in; the sign-in tests at the end start without a session.
  */
 
 const fleets: SimulatedDevices[] = [];
@@ -47,21 +49,19 @@ test("register an id, the device knocks, accept it: it exists with its identity 
 }) => {
   test.setTimeout(120_000);
   const serial = `e2e-reg-${runSuffix()}`;
-  await signIn(page, { next: "/registrations" });
+  await page.goto("/registrations");
   await registerThroughForm(page, serial);
   await searchFor(page, serial);
   const row = rowOf(page, serial);
   await expect(row).toContainText("Waiting for connection");
   expect(await registrationStatus(serial)).toBe("WAITING_FOR_CONNECTION");
 
-  // Anything that reloads the page would drop this marker: the list has to update by polling.
-  await page.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = "no reload"));
+  // The list has to update on its own, without a reload.
+  await markDocument(page);
   const device = startSimulatedDevices([serial]);
   fleets.push(device);
   await expect(row).toContainText("Pending acceptance");
-  expect(await page.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe(
-    "no reload",
-  );
+  await expectNoReload(page);
 
   await row.getByRole("button", { name: `Accept ${serial}`, exact: true }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`${serial} accepted`);
@@ -102,7 +102,7 @@ test("bulk CSV: the preview shows the bad row before anything is written; only v
   const csv = ["ID;PATH", `${good[0]};`, `${good[1]};`, `${bad};`, `${good[2]};`, ""].join("\n");
   const fileName = `devices-${run}.csv`;
 
-  await signIn(page, { next: "/registrations" });
+  await page.goto("/registrations");
   await page.getByRole("tab", { name: "Upload a file" }).click();
   await page
     .getByLabel("CSV file")
@@ -144,7 +144,7 @@ test("accept all pending requests: progress reaches 100 % with a result per devi
   const ids = Array.from({ length: 120 }, (_, i) => `e2e-all-${run}-${String(i + 1).padStart(3, "0")}`);
   await seedPendingRequests(ids);
 
-  await signIn(page, { next: "/registrations?status=PENDING_ACCEPTANCE" });
+  await page.goto("/registrations?status=PENDING_ACCEPTANCE");
   const acceptAll = list(page).getByRole("button", { name: /^Accept all pending \(/ });
   await expect(acceptAll).toBeEnabled();
   const shown = Number((await acceptAll.innerText()).replace(/\D/g, ""));
@@ -179,70 +179,76 @@ test("accept all pending requests: progress reaches 100 % with a result per devi
   await expect(panel).toBeHidden();
 });
 
-test("a wrong password shows a plain error and starts no session", async ({ page, context }) => {
-  await page.goto("/login");
-  await fillSignInForm(page, { password: "not-the-password" });
-  // Next's route announcer is an alert too; ours is the one with the message.
-  await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText(
-    "Wrong username or password (or tenant).",
-  );
-  expect(new URL(page.url()).pathname).toBe("/login");
-  expect((await context.cookies()).filter((c) => c.name.includes("c8y-console"))).toEqual([]);
-});
+test.describe("signing in and out", () => {
+  test.use({ storageState: SIGNED_OUT });
 
-test("an unauthenticated visit lands on sign-in and returns to the page; sign-out ends the session", async ({
-  page,
-  context,
-}) => {
-  const wanted = "/registrations?status=PENDING_ACCEPTANCE";
-  await page.goto(wanted);
-  await page.waitForURL((url) => url.pathname === "/login");
-  expect(new URL(page.url()).searchParams.get("next")).toBe(wanted);
-  await fillSignInForm(page);
-  await page.waitForURL((url) => url.pathname === "/registrations");
-  expect(new URL(page.url()).search).toBe("?status=PENDING_ACCEPTANCE");
-  await expect(list(page).getByRole("tab", { name: /^Pending acceptance/ })).toHaveAttribute(
-    "aria-selected",
-    "true",
-  );
-
-  await signOut(page);
-  expect((await context.cookies()).filter((c) => c.name.includes("c8y-console"))).toEqual([]);
-  await page.goto("/registrations");
-  await page.waitForURL((url) => url.pathname === "/login");
-  expect(new URL(page.url()).searchParams.get("next")).toBe("/registrations");
-  // The BFF refuses too, not only the page redirect.
-  expect((await page.request.get("/api/registrations")).status()).toBe(401);
-});
-
-test("sign-in and registration pages have no serious or critical accessibility violations, light and dark", async ({
-  page,
-}) => {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
+  test("a wrong password shows a plain error and starts no session", async ({ page, context }) => {
     await page.goto("/login");
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-    await expect(page.locator("html")).toHaveClass(scheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
-    await expectNoSeriousA11yViolations(page, `/login (${scheme})`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await signIn(page, { next: "/registrations" });
-  for (const theme of ["Light theme", "Dark theme"] as const) {
-    await page.getByRole("button", { name: theme }).click();
-    await expect(page.getByRole("button", { name: theme })).toHaveAttribute("aria-pressed", "true");
-    await expect(page.locator("html")).toHaveClass(theme === "Dark theme" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
-    await expect(list(page).getByRole("tab", { name: /^All \d/ })).toBeVisible();
-    await expectNoSeriousA11yViolations(page, `/registrations (${theme.toLowerCase()})`);
-    // The CSV preview (with a rejected row) is part of the page too.
-    await page.getByRole("tab", { name: "Upload a file" }).click();
-    await page.getByLabel("CSV file").setInputFiles({
-      name: "axe.csv",
-      mimeType: "text/csv",
-      buffer: Buffer.from(`ID;PATH\ne2e-axe-${runSuffix()};\nbad/id;\n`),
-    });
-    await expect(page.getByRole("table", { name: "Preview of the file, one row per device" })).toBeVisible();
-    await expectNoSeriousA11yViolations(page, `/registrations with a CSV preview (${theme.toLowerCase()})`);
-    await page.getByRole("tab", { name: "Enter ids" }).click();
-  }
-  await page.getByRole("button", { name: "System theme" }).click();
+    await fillSignInForm(page, { password: "not-the-password" });
+    // Next's route announcer is an alert too; ours is the one with the message.
+    await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText(
+      "Wrong username or password (or tenant).",
+    );
+    expect(new URL(page.url()).pathname).toBe("/login");
+    expect((await context.cookies()).filter((c) => c.name.includes("c8y-console"))).toEqual([]);
+  });
+
+  test("an unauthenticated visit lands on sign-in and returns to the page; sign-out ends the session", async ({
+    page,
+    context,
+  }) => {
+    const wanted = "/registrations?status=PENDING_ACCEPTANCE";
+    await page.goto(wanted);
+    await page.waitForURL((url) => url.pathname === "/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe(wanted);
+    await fillSignInForm(page);
+    await page.waitForURL((url) => url.pathname === "/registrations");
+    expect(new URL(page.url()).search).toBe("?status=PENDING_ACCEPTANCE");
+    await expect(list(page).getByRole("tab", { name: /^Pending acceptance/ })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
+
+    await signOut(page);
+    expect((await context.cookies()).filter((c) => c.name.includes("c8y-console"))).toEqual([]);
+    await page.goto("/registrations");
+    await page.waitForURL((url) => url.pathname === "/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/registrations");
+    // The BFF refuses too, not only the page redirect.
+    expect((await page.request.get("/api/registrations")).status()).toBe(401);
+  });
+
+  test("sign-in and registration pages have no serious or critical accessibility violations, light and dark", async ({
+    page,
+  }) => {
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/login");
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+      await expect(page.locator("html")).toHaveClass(scheme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+      await expectNoSeriousA11yViolations(page, `/login (${scheme})`);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+    await signIn(page, { next: "/registrations" });
+    for (const theme of ["Light theme", "Dark theme"] as const) {
+      await page.getByRole("button", { name: theme }).click();
+      await expect(page.getByRole("button", { name: theme })).toHaveAttribute("aria-pressed", "true");
+      await expect(page.locator("html")).toHaveClass(theme === "Dark theme" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+      await expect(list(page).getByRole("tab", { name: /^All \d/ })).toBeVisible();
+      await expectNoSeriousA11yViolations(page, `/registrations (${theme.toLowerCase()})`);
+      // The CSV preview (with a rejected row) is part of the page too.
+      await page.getByRole("tab", { name: "Upload a file" }).click();
+      await page.getByLabel("CSV file").setInputFiles({
+        name: "axe.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from(`ID;PATH\ne2e-axe-${runSuffix()};\nbad/id;\n`),
+      });
+      await expect(
+        page.getByRole("table", { name: "Preview of the file, one row per device" }),
+      ).toBeVisible();
+      await expectNoSeriousA11yViolations(page, `/registrations with a CSV preview (${theme.toLowerCase()})`);
+      await page.getByRole("tab", { name: "Enter ids" }).click();
+    }
+    await page.getByRole("button", { name: "System theme" }).click();
+  });
 });

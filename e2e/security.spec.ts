@@ -3,14 +3,17 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { signIn, signOut } from "./support/auth";
+import { SIGNED_OUT, signIn, signOut } from "./support/auth";
 import { createManagedObject, knock, managedObject, registrationStatus } from "./support/emulator";
 import { e2eEnv, runSuffix } from "./support/env";
 
 /**
  * Security checks against the real stack: the session cookie's flags, no credential anywhere the browser can see
  * (responses, rendered pages, the static build output), cross-site writes refused, and the BFF is no open proxy.
+ * Each test signs in (and out) with a session of its own, never the journeys' shared one.
  */
+
+test.use({ storageState: SIGNED_OUT });
 
 const SESSION_COOKIE = "c8y-console";
 /** What e2e/global-setup.ts seals the session cookies with. */

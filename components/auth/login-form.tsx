@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { ApiError, apiFetch } from "@/lib/queries/api-client";
+import { BffError, apiFetch } from "@/lib/queries/api-client";
 import { sessionUserDtoSchema } from "@/lib/schemas/session";
 
 type FieldName = "tenant" | "username" | "password";
@@ -41,7 +41,7 @@ export function LoginForm({ next }: { next: string }) {
       window.location.assign(next);
     } catch (err) {
       setPending(false);
-      if (err instanceof ApiError) {
+      if (err instanceof BffError) {
         if (err.code === "invalid_input" && err.fields) setFieldErrors(err.fields);
         else
           setError(

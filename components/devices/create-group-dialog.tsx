@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { createGroup, deviceTreeKeys } from "@/lib/queries/device-tree";
 import type { TreeNodeDto } from "@/lib/schemas/device-tree";
 import { Button } from "@/components/ui/button";
@@ -36,7 +36,7 @@ export function CreateGroupDialog({
     },
   });
   const error = mutation.error;
-  const fieldError = error instanceof ApiError ? error.fields?.name : undefined;
+  const fieldError = error instanceof BffError ? error.fields?.name : undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!mutation.isPending) mutation.mutate();

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TriangleAlert } from "lucide-react";
 import { useId, useState, type ComponentType } from "react";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { operationQueries, sendOperation, storeOperation } from "@/lib/queries/operations";
 import {
   KIND_LABELS,
@@ -78,7 +78,7 @@ export function SendOperationDialog({
       close();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.fields) setErrors(error.fields);
+      if (error instanceof BffError && error.fields) setErrors(error.fields);
       else setErrors({ "(body)": describeError(error).message });
     },
   });

@@ -1,5 +1,18 @@
 import { expect, type Page } from "@playwright/test";
+import { join } from "node:path";
 import { e2eEnv } from "./env";
+
+/**
+ * The signed-in operator's cookies, written once per run by e2e/sign-in.setup.ts and loaded into every journey's
+ * context (playwright.config.ts), so journeys start on their page instead of at the sign-in form.
+ */
+export const OPERATOR_STATE = join(import.meta.dirname, "..", ".auth", "operator.json");
+
+/**
+ * For tests about signing in and out, sessions and security: a context without the shared session
+ * (`test.use({ storageState: SIGNED_OUT })`). A sign-out there ends only that test's own session.
+ */
+export const SIGNED_OUT = { cookies: [], origins: [] };
 
 export interface SignInOptions {
   /** Page to come back to; the sign-in page is opened with ?next= and the helper waits until it is reached. */

@@ -1,8 +1,9 @@
+import { expect } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDevices, type DeviceInfo, type DevicesOptions } from "../../emulator/devices/index.js";
-import { e2eEnv } from "./env";
+import { sharedEmulator, type Emulator } from "./emulator";
 
 export interface SimulatedDevices {
   readonly devices: readonly DeviceInfo[];
@@ -12,7 +13,13 @@ export interface SimulatedDevices {
   stop(): Promise<void>;
 }
 
-export type SimulatedDeviceOptions = Omit<DevicesOptions, "url" | "ids" | "count" | "bootstrap" | "dataDir">;
+export type SimulatedDeviceOptions = Omit<
+  DevicesOptions,
+  "url" | "ids" | "count" | "bootstrap" | "dataDir"
+> & {
+  /** Default: the shared emulator. */
+  emulator?: Emulator;
+};
 
 /**
  * Simulated agents (emulator/devices) in the test process, talking HTTP to the e2e emulator with the bootstrap
@@ -20,7 +27,7 @@ export type SimulatedDeviceOptions = Omit<DevicesOptions, "url" | "ids" | "count
  * suit tests: quick operations and no random failures. Stop them in afterAll.
  */
 export function startSimulatedDevices(ids: string[], options: SimulatedDeviceOptions = {}): SimulatedDevices {
-  const env = e2eEnv();
+  const { emulator = sharedEmulator(), ...rest } = options;
   const dataDir = mkdtempSync(join(tmpdir(), "c8y-e2e-devices-"));
   const log: string[] = [];
   const handle = runDevices({
@@ -28,11 +35,11 @@ export function startSimulatedDevices(ids: string[], options: SimulatedDeviceOpt
     rebootDurationMs: 200,
     failureRate: 0,
     pollIntervalMs: 1000,
-    ...options,
-    url: env.emulatorUrl,
+    ...rest,
+    url: emulator.url,
     ids,
     dataDir,
-    bootstrap: { password: env.bootstrapPassword },
+    bootstrap: { password: emulator.bootstrapPassword },
     log: (line) => log.push(line),
   });
   let stopped: Promise<void> | undefined;
@@ -41,4 +48,9 @@ export function startSimulatedDevices(ids: string[], options: SimulatedDeviceOpt
     log,
     stop: () => (stopped ??= handle.stop().finally(() => rmSync(dataDir, { recursive: true, force: true }))),
   };
+}
+
+/** Waits until the first agent is online (connected and listening for operations). */
+export async function expectOnline(fleet: SimulatedDevices, timeout = 30_000): Promise<void> {
+  await expect.poll(() => fleet.devices[0]!.status, { timeout }).toBe("online");
 }

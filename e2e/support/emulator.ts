@@ -1,18 +1,29 @@
+import { expect } from "@playwright/test";
+import type { EmulatorProcess } from "../../tests/support/emulator-process";
 import { e2eEnv } from "./env";
 
 /**
  * The emulator's REST API as the specs use it to seed data and to check what a journey really wrote: admin Basic
  * auth by default, the bootstrap user for device knocks. Answers are returned, not thrown, so a spec can assert
- * on a 404 as well; `restOk` throws with the body for seeding calls that must succeed.
+ * on a 404 as well; `restOk` throws with the body for seeding calls that must succeed. Every helper talks to the
+ * shared emulator of the run unless given another one (a journey that starts and restarts its own).
  */
+
+/** An emulator the helpers can talk to. */
+export type Emulator = Pick<EmulatorProcess, "url" | "adminAuth" | "bootstrapPassword">;
 
 const basic = (login: string, password: string) =>
   `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
 
-export const adminAuth = () => {
+/** The emulator e2e/global-setup.ts started for the whole run. */
+export function sharedEmulator(): Emulator {
   const env = e2eEnv();
-  return basic(`${env.tenant}/admin`, env.adminPassword);
-};
+  return {
+    url: env.emulatorUrl,
+    adminAuth: basic(`${env.tenant}/admin`, env.adminPassword),
+    bootstrapPassword: env.bootstrapPassword,
+  };
+}
 
 export const bootstrapAuth = () => basic("management/devicebootstrap", e2eEnv().bootstrapPassword);
 
@@ -24,6 +35,8 @@ export interface RestInit {
   type?: string;
   /** Authorization header value; default the admin, null for none. */
   auth?: string | null;
+  /** Default: the shared emulator. */
+  emulator?: Emulator;
 }
 
 export interface RestAnswer<T = Record<string, unknown>> {
@@ -36,11 +49,12 @@ export async function rest<T = Record<string, unknown>>(
   path: string,
   init: RestInit = {},
 ): Promise<RestAnswer<T>> {
-  const auth = init.auth === undefined ? adminAuth() : init.auth;
+  const emulator = init.emulator ?? sharedEmulator();
+  const auth = init.auth === undefined ? emulator.adminAuth : init.auth;
   const headers: Record<string, string> = { accept: "application/json" };
   if (auth !== null) headers.authorization = auth;
   if (init.body !== undefined) headers["content-type"] = init.type ?? "application/json";
-  const res = await fetch(`${e2eEnv().emulatorUrl}${path}`, {
+  const res = await fetch(`${emulator.url}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers,
     body:
@@ -73,8 +87,19 @@ export async function restOk<T = Record<string, unknown>>(path: string, init: Re
 const requestPath = (id: string) => `/devicecontrol/newDeviceRequests/${encodeURIComponent(id)}`;
 
 /** Registers a device id as the admin (WAITING_FOR_CONNECTION). */
-export async function registerDevice(id: string): Promise<void> {
-  await restOk("/devicecontrol/newDeviceRequests", { body: { id } });
+export async function registerDevice(id: string, emulator?: Emulator): Promise<void> {
+  await restOk("/devicecontrol/newDeviceRequests", { body: { id }, emulator });
+}
+
+/** Registers the id, waits for its device to knock, and accepts it (seed step 0 from the operator's side). */
+export async function registerAndAccept(id: string, emulator?: Emulator): Promise<void> {
+  await registerDevice(id, emulator);
+  await expect
+    .poll(async () => (await rest<{ status: string }>(requestPath(id), { emulator })).body?.status, {
+      timeout: 30_000,
+    })
+    .toBe("PENDING_ACCEPTANCE");
+  await restOk(requestPath(id), { method: "PUT", body: { status: "ACCEPTED" }, emulator });
 }
 
 /** One credentials poll as a device makes it (seed step 0); its HTTP status (404 until accepted, then 200). */
@@ -110,11 +135,23 @@ export async function seedPendingRequests(ids: readonly string[], concurrency = 
 }
 
 /** The managed object id bound to a c8y_Serial external id, or undefined. */
-export async function deviceIdBySerial(serial: string): Promise<string | undefined> {
+export async function deviceIdBySerial(serial: string, emulator?: Emulator): Promise<string | undefined> {
   const answer = await rest<{ managedObject: { id: string } }>(
     `/identity/externalIds/c8y_Serial/${encodeURIComponent(serial)}`,
+    { emulator },
   );
   return answer.status === 200 ? answer.body!.managedObject.id : undefined;
+}
+
+/** The object a device created and bound to its serial (seed steps 1–3), once it has. */
+export async function deviceBySerial(
+  serial: string,
+  emulator?: Emulator,
+): Promise<{ id: string; name: string }> {
+  await expect.poll(() => deviceIdBySerial(serial, emulator), { timeout: 30_000 }).toBeDefined();
+  const id = (await deviceIdBySerial(serial, emulator))!;
+  const mo = await restOk<{ name?: string }>(`/inventory/managedObjects/${id}`, { emulator });
+  return { id, name: String(mo.name) };
 }
 
 export async function managedObject(id: string): Promise<RestAnswer> {
@@ -124,4 +161,29 @@ export async function managedObject(id: string): Promise<RestAnswer> {
 /** Creates a managed object and returns its id. */
 export async function createManagedObject(body: Record<string, unknown>): Promise<string> {
   return String((await restOk<{ id: string }>("/inventory/managedObjects", { body })).id);
+}
+
+/** Creates objects 50 at a time through the collection media type; their ids in order. */
+export async function createManagedObjects(bodies: Record<string, unknown>[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < bodies.length; i += 50) {
+    const answer = await restOk<{ managedObjects: { id: string }[] }>("/inventory/managedObjects", {
+      body: { managedObjects: bodies.slice(i, i + 50) },
+      type: "application/vnd.com.nsn.cumulocity.managedObjectCollection+json",
+    });
+    ids.push(...answer.managedObjects.map((m) => String(m.id)));
+  }
+  return ids;
+}
+
+/** Links objects below a parent as child devices or child assets. */
+export async function linkChildren(
+  parent: string,
+  kind: "childAssets" | "childDevices",
+  ids: string[],
+): Promise<void> {
+  await restOk(`/inventory/managedObjects/${parent}/${kind}`, {
+    body: { references: ids.map((id) => ({ managedObject: { id } })) },
+    type: "application/vnd.com.nsn.cumulocity.managedObjectReferenceCollection+json",
+  });
 }

@@ -2,7 +2,7 @@
 // knock for credentials, find or create itself and its children in the inventory, finish what a restart left
 // EXECUTING, then listen for operations on the Bayeux agent endpoint and carry them out.
 import { setTimeout as sleep } from "node:timers/promises";
-import { BayeuxClient } from "./bayeux-client.js";
+import { Backoff } from "../../lib/bayeux/backoff.js";
 import {
   agentModelFor,
   childSerial,
@@ -13,9 +13,11 @@ import {
   type Description,
   type DeviceState,
 } from "./catalogue.js";
-import { RestClient, seg, statusOf, type Credentials } from "./http.js";
+import { RestClient, isTransient, seg, statusOf, type Credentials } from "./http.js";
 import { DURATION_FACTOR, decide, operationType, type Operation, type Target } from "./operations.js";
-import { DeviceStore, type StoredCredentials, type StoredState } from "./store.js";
+import { Reports, describe, type Wait } from "./reports.js";
+import { Session, listOperations, type Known, type SessionHost, type Taken } from "./session.js";
+import { DeviceStore, type PendingReport, type StoredCredentials, type StoredState } from "./store.js";
 
 export interface AgentOptions {
   /** Platform base URL. */
@@ -42,7 +44,8 @@ export interface AgentOptions {
   log: (line: string) => void;
 }
 
-export type AgentStatus = "knocking" | "starting" | "online" | "rebooting" | "stopped";
+/** `reconnecting`: online before, its Bayeux session is being re-established (the platform may be away). */
+export type AgentStatus = "knocking" | "starting" | "online" | "reconnecting" | "rebooting" | "stopped";
 
 interface ManagedObject {
   id: string;
@@ -51,16 +54,9 @@ interface ManagedObject {
   [fragment: string]: unknown;
 }
 
-/** A device the agent answers for: itself or one of its children. */
-interface Known {
-  serial: string;
-  kind: "agent" | "child";
-  index: number;
-}
-
 const RESTART_FAILURE = "The agent restarted while the operation was executing";
 
-export class Agent {
+export class Agent implements SessionHost {
   private _status: AgentStatus = "knocking";
   private _managedObjectId: string | undefined;
   private readonly store: DeviceStore;
@@ -69,11 +65,21 @@ export class Agent {
   private session: Session | undefined;
   private bootTime: number;
   private readonly work = new Set<Promise<unknown>>();
+  /** Wait before starting over after a session the platform ended; reset once online. */
+  private readonly restartBackoff: Backoff;
+  /** Final statuses (and inventory updates) the platform has not acknowledged yet; on disk. */
+  readonly reports: Reports;
 
   constructor(private readonly options: AgentOptions) {
     this.store = new DeviceStore(options.dataDir, options.serial);
     this.state = this.loadState();
     this.bootTime = options.now();
+    this.reports = new Reports(this.store, (line) => this.log(line), options.random);
+    this.restartBackoff = new Backoff(1_000, 60_000, options.random);
+  }
+
+  get random(): () => number {
+    return this.options.random;
   }
 
   get serial(): string {
@@ -134,7 +140,7 @@ export class Agent {
 
   /** Boots until online; on failure waits and tries again. Rejected credentials send the device back to step 0. */
   private async lifecycle(): Promise<void> {
-    let backoff = 0;
+    const backoff = new Backoff(1_000, 30_000, this.options.random);
     while (!this.stopped) {
       try {
         await this.boot();
@@ -142,20 +148,29 @@ export class Agent {
       } catch (err) {
         if (this.stopped) return;
         if (statusOf(err) === 401) {
-          this.log("the platform rejected the stored credentials: forgetting them and requesting new ones");
+          // The device user is gone or disabled (docs/platform-fleet.md §4): knocking is the way back.
+          this.log(
+            "the platform rejected the stored credentials: forgetting them and requesting new ones (step 0)",
+          );
           this.store.clearCredentials();
           continue;
         }
-        backoff = Math.min(30_000, backoff === 0 ? 1_000 : backoff * 2);
-        this.log(`startup failed (${describe(err)}); retrying in ${backoff / 1000} s`);
-        try {
-          await sleep(backoff, undefined, { signal: this.stopper.signal });
-        } catch {
-          return;
-        }
+        const wait = backoff.next();
+        this.log(`startup failed (${describe(err)}); retrying in ${(wait / 1000).toFixed(1)} s`);
+        if (!(await this.pause(wait))) return;
       }
     }
   }
+
+  /** Waits on the agent's own life: false once it is stopped. */
+  private readonly pause: Wait = async (ms) => {
+    try {
+      await sleep(ms, undefined, { signal: this.stopper.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   private async boot(): Promise<void> {
     const { serial } = this.options;
@@ -202,10 +217,18 @@ export class Agent {
       }
     }
 
+    // Outcomes an outage or a restart kept from the platform go first: they are not "interrupted".
+    if (!(await this.reports.deliver(rest, this.pause))) return;
     // Step 6: what a restart left EXECUTING, then subscribe, connect, and only then look at the backlog.
     await this.finishInterrupted(rest, agent.id);
     if (this.stopped) return;
-    const session = new Session(this, rest, agent.id, known);
+    const session = new Session(
+      this,
+      rest,
+      agent.id,
+      known,
+      new URL(this.options.notificationPath, this.options.url).href,
+    );
     this.session = session;
     session.start();
   }
@@ -299,82 +322,91 @@ export class Agent {
   /** Step 6, first half: a restart the agent performed is done now; anything else it was doing was cut off. */
   private async finishInterrupted(rest: RestClient, agentId: string): Promise<void> {
     for (const op of await listOperations(rest, agentId, "EXECUTING")) {
-      const restart = "c8y_Restart" in op;
-      const update = restart
-        ? { status: "SUCCESSFUL" }
-        : { status: "FAILED", failureReason: RESTART_FAILURE };
-      try {
-        await rest.put(`/devicecontrol/operations/${seg(op.id)}`, update, {
-          type: "operation",
-          accept: "operation",
-        });
-        this.log(`step 6: operation ${op.id} (${operationType(op) ?? "?"}) → ${update.status}`);
-      } catch (err) {
-        this.log(`step 6: could not finish operation ${op.id}: ${describe(err)}`);
-      }
+      if (this.reports.has(op.id)) continue;
+      const update: PendingReport["update"] =
+        "c8y_Restart" in op ? { status: "SUCCESSFUL" } : { status: "FAILED", failureReason: RESTART_FAILURE };
+      this.reports.add({ operationId: op.id, update, type: operationType(op) ?? "?", context: "step 6" });
     }
+    await this.reports.deliver(rest, this.pause);
   }
 
   // ---- used by the session ----------------------------------------------------------------------------------
 
-  /** @internal */
   online(reestablished: boolean) {
     this._status = "online";
+    this.restartBackoff.reset();
     this.log(
       reestablished
-        ? "notifications re-established: looking for PENDING operations again"
+        ? "notifications re-established: looking for EXECUTING and PENDING operations again"
         : "connected: looking for PENDING operations",
     );
   }
 
-  /** @internal */
-  bayeuxOptions() {
-    return {
-      url: new URL(this.options.notificationPath, this.options.url).href,
-      log: (line: string) => this.log(line),
-    };
+  offline() {
+    if (this._status === "online") this._status = "reconnecting";
   }
 
-  /** @internal */
+  /** The session cannot go on: start over from the startup phase (a 401 there sends it to step 0). */
+  sessionEnded(session: Session, why: string) {
+    // Both the stream and a REST call may notice; only the first for the current session starts over.
+    if (this.stopped || this.session !== session) return;
+    this.log(`${why}: starting over`);
+    this.session = undefined;
+    this._status = "starting";
+    // A platform that keeps refusing the session while REST works must not make the agent spin.
+    const wait = this.restartBackoff.next();
+    void this.track(
+      (async () => {
+        await session.close();
+        if (await this.pause(wait)) await this.lifecycle();
+      })(),
+    );
+  }
+
   trackWork<T>(p: Promise<T>): Promise<T> {
     return this.track(p);
   }
 
-  /** @internal */
   logLine(line: string) {
     this.log(line);
   }
 
-  /** Carries out one operation: EXECUTING, the work, then SUCCESSFUL or FAILED (a restart finishes after boot). */
-  async execute(session: Session, rest: RestClient, op: Operation, known: Known | undefined): Promise<void> {
-    const path = `/devicecontrol/operations/${seg(op.id)}`;
-    const type = operationType(op);
-    try {
-      await rest.put(path, { status: "EXECUTING" }, { type: "operation", accept: "operation" });
-    } catch (err) {
-      // Cancelled or finished by someone else meanwhile.
-      this.log(`operation ${op.id} not taken: ${describe(err)}`);
-      return;
-    }
-    const finish = async (update: {
-      status: string;
-      failureReason?: string;
-      [fragment: string]: unknown;
-    }) => {
+  /**
+   * Carries out one operation: EXECUTING (unless it is already, taken again after an outage), the work, then the
+   * outcome into `reports` (a restart finishes after boot). A 401 is thrown for the session to handle.
+   */
+  async execute(session: Session, rest: RestClient, op: Operation, known: Known | undefined): Promise<Taken> {
+    const type = operationType(op) ?? "?";
+    if (op.status !== "EXECUTING") {
       try {
-        await rest.put(path, update, { type: "operation", accept: "operation" });
-        const why = update.failureReason ? `: ${String(update.failureReason)}` : "";
-        this.log(`operation ${op.id} (${type ?? "?"}) → ${String(update.status)}${why}`);
+        await rest.put(
+          `/devicecontrol/operations/${seg(op.id)}`,
+          { status: "EXECUTING" },
+          { type: "operation", accept: "operation" },
+        );
       } catch (err) {
-        this.log(`could not finish operation ${op.id}: ${describe(err)}`);
+        if (statusOf(err) === 401) throw err;
+        if (isTransient(err)) {
+          this.log(
+            `operation ${op.id} (${type}) could not be marked EXECUTING (${describe(err)}): kept queued`,
+          );
+          return "retry";
+        }
+        // Cancelled or deleted by someone else meanwhile.
+        this.log(`operation ${op.id} not taken: ${describe(err)}`);
+        return "not-taken";
       }
-    };
+    }
+    const report = (fields: Omit<PendingReport, "operationId" | "type">) =>
+      this.reports.add({ operationId: op.id, type, ...fields });
     if (!known) {
-      await finish({
-        status: "FAILED",
-        failureReason: `Device ${op.deviceId} is not managed by agent ${this.options.serial}`,
+      report({
+        update: {
+          status: "FAILED",
+          failureReason: `Device ${op.deviceId} is not managed by agent ${this.options.serial}`,
+        },
       });
-      return;
+      return "done";
     }
     const target = this.target(known);
     const outcome = decide(op, target, {
@@ -384,41 +416,30 @@ export class Agent {
     const base =
       type === "c8y_Restart" && known.kind === "child"
         ? this.options.rebootDurationMs
-        : this.options.operationDurationMs * (type ? (DURATION_FACTOR[type] ?? 0.3) : 0.3);
+        : this.options.operationDurationMs * (DURATION_FACTOR[type] ?? 0.3);
+    // The work goes on while the platform is away (it is the device's, not the connection's); only a shutdown
+    // cuts it off, and then the operation stays EXECUTING until the next start settles it.
     if (outcome.kind !== "restart" && base > 0) {
       const jitter = 0.7 + 0.6 * this.options.random();
-      try {
-        await sleep(Math.round(base * jitter), undefined, { signal: session.signal });
-      } catch {
-        return; // shutting down mid-operation: it stays EXECUTING and is settled at the next start
-      }
+      if (!(await this.pause(Math.round(base * jitter)))) return "done";
     }
     switch (outcome.kind) {
       case "restart":
         this.log(`operation ${op.id}: restarting now`);
         void this.track(this.reboot());
-        return;
+        return "done";
       case "failure":
-        await finish({ status: "FAILED", failureReason: outcome.reason, ...outcome.report });
-        return;
-      case "success": {
+        report({ update: { status: "FAILED", failureReason: outcome.reason, ...outcome.report } });
+        return "done";
+      case "success":
         if (outcome.state) this.saveState(known, outcome.state);
-        if (outcome.inventory) {
-          try {
-            await rest.put(`/inventory/managedObjects/${seg(session.idOf(known))}`, outcome.inventory, {
-              type: "managedObject",
-              accept: "managedObject",
-            });
-          } catch (err) {
-            await finish({
-              status: "FAILED",
-              failureReason: `Could not report the new state to the inventory: ${describe(err)}`,
-            });
-            return;
-          }
-        }
-        await finish({ status: "SUCCESSFUL", ...outcome.report });
-      }
+        report({
+          update: { status: "SUCCESSFUL", ...outcome.report },
+          ...(outcome.inventory
+            ? { inventory: { managedObjectId: session.idOf(known), fragments: outcome.inventory } }
+            : {}),
+        });
+        return "done";
     }
   }
 
@@ -465,97 +486,10 @@ export class Agent {
     const session = this.session;
     this.session = undefined;
     await session?.close();
-    try {
-      await sleep(this.options.rebootDurationMs, undefined, { signal: this.stopper.signal });
-    } catch {
-      return;
-    }
+    if (!(await this.pause(this.options.rebootDurationMs))) return;
     this.bootTime = this.options.now();
     this.log("back after reboot");
     await this.lifecycle();
-  }
-}
-
-/** One connection lifetime of an agent: the Bayeux client and a serial queue of operations. */
-class Session {
-  private readonly queue: Operation[] = [];
-  private readonly seen = new Set<string>();
-  private working = false;
-  private readonly closer = new AbortController();
-  private readonly bayeux: BayeuxClient;
-
-  constructor(
-    private readonly agent: Agent,
-    private readonly rest: RestClient,
-    private readonly agentId: string,
-    private readonly known: Map<string, Known>,
-  ) {
-    const { url, log } = agent.bayeuxOptions();
-    this.bayeux = new BayeuxClient({
-      url,
-      log,
-      headers: () => ({ authorization: rest.authorization }),
-      subscriptions: [`/${agentId}`],
-      onMessage: (m) => this.receive(m.data),
-      onConnected: (reestablished) => {
-        agent.online(reestablished);
-        void agent.trackWork(this.reconcile());
-      },
-    });
-  }
-
-  get signal(): AbortSignal {
-    return this.closer.signal;
-  }
-
-  idOf(known: Known): string {
-    for (const [id, k] of this.known) if (k === known) return id;
-    return this.agentId;
-  }
-
-  start() {
-    this.bayeux.start();
-  }
-
-  async close() {
-    this.closer.abort();
-    this.queue.length = 0;
-    await this.bayeux.stop();
-  }
-
-  /** New operations from the stream or the backlog; each is taken once per session. */
-  private receive(data: unknown) {
-    if (this.closer.signal.aborted || typeof data !== "object" || data === null) return;
-    const op = data as Operation;
-    if (op.id === undefined || op.deviceId === undefined) return;
-    op.id = String(op.id);
-    op.deviceId = String(op.deviceId);
-    if (op.status !== undefined && op.status !== "PENDING") return;
-    if (this.seen.has(op.id)) return;
-    this.seen.add(op.id);
-    this.queue.push(op);
-    if (!this.working) void this.agent.trackWork(this.pump());
-  }
-
-  private async pump() {
-    this.working = true;
-    try {
-      for (let op = this.queue.shift(); op && !this.closer.signal.aborted; op = this.queue.shift()) {
-        await this.agent.execute(this, this.rest, op, this.known.get(op.deviceId));
-      }
-    } finally {
-      this.working = false;
-    }
-  }
-
-  /** After every (re-)handshake: operations created while no session listened are only found by asking. */
-  private async reconcile() {
-    try {
-      for (const op of await listOperations(this.rest, this.agentId, "PENDING")) this.receive(op);
-    } catch (err) {
-      if (!this.closer.signal.aborted)
-        this.agent.logLine(`could not list PENDING operations: ${describe(err)}`);
-    }
   }
 }
 
@@ -573,28 +507,6 @@ async function lookUp(rest: RestClient, serial: string): Promise<string | undefi
     if (statusOf(err) === 404) return undefined;
     throw err;
   }
-}
-
-const PAGE_SIZE = 100;
-
-/** Operations routed to the agent in one status, oldest first, all pages (bounded). */
-async function listOperations(rest: RestClient, agentId: string, status: string): Promise<Operation[]> {
-  const out: Operation[] = [];
-  for (let page = 1; page <= 50; page++) {
-    const query = new URLSearchParams({
-      agentId,
-      status,
-      pageSize: String(PAGE_SIZE),
-      currentPage: String(page),
-    });
-    const { body } = await rest.get<{ operations?: Operation[] }>(`/devicecontrol/operations?${query}`, {
-      accept: "operationCollection",
-    });
-    const items = body?.operations ?? [];
-    for (const op of items) out.push({ ...op, id: String(op.id), deviceId: String(op.deviceId) });
-    if (items.length < PAGE_SIZE) break;
-  }
-  return out;
 }
 
 /** The fragments whose inventory value differs from what the device has (order-insensitive for object keys). */
@@ -619,12 +531,4 @@ function canonical(value: unknown): string {
         : v,
     ) ?? "undefined"
   );
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
-  }
-  return String(err);
 }

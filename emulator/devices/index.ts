@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent, type AgentStatus } from "./agent.js";
 import type { Credentials } from "./http.js";
+import { seededRandom } from "./operations.js";
 import { DeviceStore } from "./store.js";
 
 export interface DevicesOptions {
@@ -34,6 +35,11 @@ export interface DevicesOptions {
   notificationPath?: string;
   /** One line per noteworthy step; default console.log. */
   log?: (line: string) => void;
+  /**
+   * Makes failures, their reasons and durations reproducible: each device draws from its own sequence derived
+   * from the seed and its id. Without it (and without `random`) they are random.
+   */
+  seed?: number;
   random?: () => number;
   now?: () => number;
 }
@@ -110,7 +116,8 @@ export function runDevices(options: DevicesOptions): DevicesHandle {
         rebootDurationMs: options.rebootDurationMs ?? 3_000,
         failureRate,
         notificationPath: options.notificationPath ?? "/notification/operations",
-        random: options.random ?? Math.random,
+        random:
+          options.random ?? (options.seed === undefined ? Math.random : seededRandom(options.seed, serial)),
         now: options.now ?? Date.now,
         log,
       }),

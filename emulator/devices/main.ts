@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run devices -- --url <platform> (--ids a,b,c | --count
   --reboot-duration <ms>   how long a restart keeps a device offline (default 3000)
   --failure-rate <0..1>    share of operations that fail with a realistic reason (default 0.1)
   --notification-path <p>  Bayeux endpoint for agents (default /notification/operations)
+  --seed <n>               reproducible failures and durations (default: random)
 
 Environment: C8Y_BOOTSTRAP_TENANT (management), C8Y_BOOTSTRAP_USER (devicebootstrap), C8Y_BOOTSTRAP_PASSWORD.`;
 
@@ -40,6 +41,7 @@ try {
       "reboot-duration": { type: "string" },
       "failure-rate": { type: "string" },
       "notification-path": { type: "string" },
+      seed: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -86,6 +88,7 @@ try {
     rebootDurationMs: number("reboot-duration", values["reboot-duration"], nonNegative),
     failureRate: number("failure-rate", values["failure-rate"], (n) => n >= 0 && n <= 1),
     notificationPath: values["notification-path"],
+    seed: number("seed", values.seed, (n) => Number.isInteger(n)),
     log: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
   });
 } catch (err) {

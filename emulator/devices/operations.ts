@@ -1,6 +1,7 @@
 // What a simulated device does with an operation (platform-api.md §6), as pure functions: given the operation
 // and the device's current state, decide the outcome (new state, inventory fragments to write, operation
 // fragments to report, or a failure reason). The agent does the HTTP around it.
+import { createHash } from "node:crypto";
 import type { DeviceState, Firmware, SoftwareItem } from "./catalogue.js";
 import { softwareFragments } from "./catalogue.js";
 
@@ -85,30 +86,90 @@ export interface DecideOptions {
   random: () => number;
 }
 
-const FAILURE_REASONS: Record<string, string[]> = {
+/** A failure reason; built from the operation, so that one kind of failure always reads the same for it. */
+type Reason = (payload: unknown) => string;
+
+const DEVICE_BUSY: Reason = () => "Device busy: update in progress";
+const DPKG_LOCK: Reason = () => "Package manager is locked by another process (dpkg lock)";
+
+/**
+ * A handful of distinct, realistic reasons per operation type (what agents in the field report), so that the
+ * failures of a fleet group by reason. Texts name the operation's own data (URLs, packages) where a real agent
+ * would, and nothing random.
+ */
+export const FAILURE_REASONS: Record<(typeof HANDLED_OPERATIONS)[number], readonly Reason[]> = {
   c8y_Restart: [
-    "Restart rejected: a package installation is still running",
-    "Watchdog did not confirm the reboot within 300 s",
+    DEVICE_BUSY,
+    () => "Restart blocked by a maintenance lock (/var/lock/maintenance)",
+    () => "Watchdog did not confirm the reboot within 300 s",
+    () => "Could not stop c8y-agent cleanly: timed out after 60 s",
   ],
   c8y_Configuration: [
-    "Could not write /etc/c8y-agent/agent.conf: No space left on device",
-    "Configuration rejected by the device: validation of the new settings failed",
+    () => "Could not write /etc/c8y-agent/agent.conf: No space left on device",
+    () => "Configuration rejected by the device: validation of the new settings failed",
+    () => "Could not apply the configuration: c8y-agent did not restart (exit status 1)",
+    DEVICE_BUSY,
   ],
   c8y_Firmware: [
-    "Firmware download failed: connection reset by peer",
-    "Firmware image signature verification failed",
+    (payload) => `Download failed: HTTP 404 from ${firmwareUrl(payload)}`,
+    () => "Checksum mismatch: the downloaded image does not match its SHA-256",
+    () => "Not enough space on /data",
+    () => "Firmware image signature verification failed",
+    DEVICE_BUSY,
   ],
   c8y_SoftwareUpdate: [
-    "Package manager is locked by another process (dpkg lock)",
-    "Dependency problem: libssl3 (>= 3.0.11) is not installable",
+    DPKG_LOCK,
+    (payload) =>
+      `Dependency problem: ${firstPackage(payload)} depends on libssl3 (>= 3.0.11), which is not installable`,
+    (payload) => `Download of ${firstPackage(payload)} failed: temporary failure in name resolution`,
+    () => "Not enough space on /: 12 MB free, 48 MB needed",
+    (payload) => `Post-installation script of ${firstPackage(payload)} returned exit status 1`,
   ],
   c8y_SoftwareList: [
-    "Package manager is locked by another process (dpkg lock)",
-    "Download of a package failed: temporary failure in name resolution",
+    DPKG_LOCK,
+    (payload) => `Download of ${firstPackage(payload)} failed: temporary failure in name resolution`,
+    () => "Not enough space on /: 12 MB free, 48 MB needed",
+    (payload) => `Post-installation script of ${firstPackage(payload)} returned exit status 1`,
   ],
-  c8y_Command: ["Command timed out after 60 s"],
-  c8y_Relay: ["Relay did not acknowledge the new state (radio timeout)"],
+  c8y_Command: [
+    () => "Command timed out after 60 s",
+    DEVICE_BUSY,
+    () => "Could not open a shell session: too many sessions (limit 4)",
+  ],
+  c8y_Relay: [
+    () => "Relay did not acknowledge the new state (radio timeout)",
+    () => "Zigbee coordinator not responding",
+    () => "Relay held by its local override switch",
+  ],
 };
+
+function firmwareUrl(payload: unknown): string {
+  const fields = isObject(payload) ? payload : {};
+  if (typeof fields.url === "string" && fields.url !== "") return fields.url;
+  const name = typeof fields.name === "string" ? fields.name : "firmware";
+  const version = typeof fields.version === "string" ? fields.version : "latest";
+  return `https://updates.example.com/firmware/${name}/${version}.bin`;
+}
+
+function firstPackage(payload: unknown): string {
+  const first: unknown = Array.isArray(payload) ? payload[0] : undefined;
+  return isObject(first) && typeof first.name === "string" ? first.name : "a package";
+}
+
+/**
+ * A deterministic source of numbers in [0, 1) for one device under one seed (mulberry32), so that a fleet run
+ * with a seed fails the same operations with the same reasons every time, whatever the order agents run in.
+ */
+export function seededRandom(seed: number, serial: string): () => number {
+  let state = parseInt(createHash("sha256").update(`${seed}:${serial}`).digest("hex").slice(0, 8), 16) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** How long an operation of this type takes, relative to the configured operation duration. */
 export const DURATION_FACTOR: Record<string, number> = {
@@ -134,10 +195,11 @@ export function decide(op: Operation, target: Target, options: DecideOptions): O
       reason: `Operation ${type} is not supported by ${target.name} (supported: ${target.supportedOperations.join(", ") || "none"})`,
     };
   }
-  const plan = plans[type as (typeof HANDLED_OPERATIONS)[number]](op[type], target);
+  const handled = type as (typeof HANDLED_OPERATIONS)[number];
+  const plan = plans[handled](op[type], target);
   if (plan.kind !== "failure" && options.failureRate > 0 && options.random() < options.failureRate) {
-    const reasons = FAILURE_REASONS[type] ?? ["The device reported an internal error"];
-    const reason = reasons[Math.floor(options.random() * reasons.length) % reasons.length]!;
+    const reasons = FAILURE_REASONS[handled];
+    const reason = reasons[Math.floor(options.random() * reasons.length) % reasons.length]!(op[type]);
     // A command that fails still reports what it printed so far (nothing).
     return type === "c8y_Command"
       ? { kind: "failure", reason, report: { c8y_Command: { ...(op.c8y_Command as object), result: "" } } }

@@ -1,5 +1,6 @@
-// What a simulated device keeps on its "disk": the credentials it got in step 0 (so a restart skips step 0) and
-// its actual state (configuration, firmware, software) for itself and its children. One folder per agent.
+// What a simulated device keeps on its "disk": the credentials it got in step 0 (so a restart skips step 0), its
+// actual state (configuration, firmware, software) for itself and its children, and the final statuses the
+// platform has not acknowledged yet (so neither an outage nor a restart loses them). One folder per agent.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceState } from "./catalogue.js";
@@ -14,6 +15,20 @@ export interface StoredState {
   agent: DeviceState;
   /** By child serial. */
   children: Record<string, DeviceState>;
+}
+
+/**
+ * The outcome of an operation the agent still has to report: first the inventory fragments (when the operation
+ * changed the device), then the final status. Kept until the platform acknowledged both.
+ */
+export interface PendingReport {
+  operationId: string;
+  /** The body of the final `PUT /devicecontrol/operations/{id}`: status, failureReason, result fragments. */
+  update: { status: "SUCCESSFUL" | "FAILED"; failureReason?: string; [fragment: string]: unknown };
+  inventory?: { managedObjectId: string; fragments: Record<string, unknown> };
+  /** For the log: the operation's fragment, and where the report comes from (e.g. "step 6"). */
+  type?: string;
+  context?: string;
 }
 
 /** File names from registration ids: keep them readable, but never let an id escape the data dir. */
@@ -41,6 +56,10 @@ export class DeviceStore {
 
   private get stateFile() {
     return join(this.dir, "state.json");
+  }
+
+  private get reportsFile() {
+    return join(this.dir, "pending-reports.json");
   }
 
   readCredentials(): StoredCredentials | undefined {
@@ -72,6 +91,29 @@ export class DeviceStore {
   writeState(state: StoredState): void {
     this.ensureDir();
     writeAtomic(this.stateFile, JSON.stringify(state, null, 2) + "\n", 0o600);
+  }
+
+  /** Unacknowledged reports, oldest first; entries that are not well-formed are left out. */
+  readReports(): PendingReport[] {
+    const value = readJson(this.reportsFile);
+    if (!Array.isArray(value)) return [];
+    return value.filter(
+      (r): r is PendingReport =>
+        typeof r === "object" &&
+        r !== null &&
+        typeof (r as PendingReport).operationId === "string" &&
+        typeof (r as PendingReport).update === "object" &&
+        (r as PendingReport).update !== null,
+    );
+  }
+
+  writeReports(reports: readonly PendingReport[]): void {
+    if (reports.length === 0) {
+      rmSync(this.reportsFile, { force: true });
+      return;
+    }
+    this.ensureDir();
+    writeAtomic(this.reportsFile, JSON.stringify(reports, null, 2) + "\n", 0o600);
   }
 }
 

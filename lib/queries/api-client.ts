@@ -2,8 +2,8 @@ import type { z } from "zod";
 import { CSRF_HEADER, CSRF_HEADER_VALUE, errorEnvelopeSchema, type ErrorCode } from "@/lib/schemas/common";
 
 /** A BFF error as the UI sees it: the envelope's code and message, plus the HTTP status (0: no answer at all). */
-export class ApiError extends Error {
-  override readonly name = "ApiError";
+export class BffError extends Error {
+  override readonly name = "BffError";
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -32,7 +32,7 @@ export function loginUrlForHere(): string {
 
 /**
  * The one way client code calls the BFF: adds the cross-site header every mutation needs, parses the error
- * envelope into an ApiError, and on 401 (the session ended) sends the browser to /login?next=<this page>.
+ * envelope into an BffError, and on 401 (the session ended) sends the browser to /login?next=<this page>.
  * Sign-in calls (/api/auth/…) handle their 401 themselves: a wrong password is not an ended session.
  */
 export async function apiFetch<T = unknown>(path: string, options: ApiFetchOptions<T> = {}): Promise<T> {
@@ -57,7 +57,7 @@ export async function apiFetch<T = unknown>(path: string, options: ApiFetchOptio
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError(
+    throw new BffError(
       0,
       "upstream_unavailable",
       "The console server cannot be reached. Check your connection.",
@@ -76,7 +76,7 @@ export async function apiFetch<T = unknown>(path: string, options: ApiFetchOptio
   throw error;
 }
 
-async function readError(res: Response): Promise<ApiError> {
+async function readError(res: Response): Promise<BffError> {
   let raw: unknown;
   try {
     raw = await res.json();
@@ -86,10 +86,10 @@ async function readError(res: Response): Promise<ApiError> {
   const parsed = errorEnvelopeSchema.safeParse(raw);
   if (parsed.success) {
     const { code, message, requestId, fields } = parsed.data.error;
-    return new ApiError(res.status, code, message, requestId, fields);
+    return new BffError(res.status, code, message, requestId, fields);
   }
   // Not our envelope (a proxy's error page, a crash before the wrapper): never show the raw body.
   const code: ErrorCode =
     res.status === 413 ? "payload_too_large" : res.status >= 500 ? "internal" : "upstream_rejected";
-  return new ApiError(res.status, code, `The console server answered ${res.status}.`);
+  return new BffError(res.status, code, `The console server answered ${res.status}.`);
 }

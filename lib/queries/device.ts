@@ -75,7 +75,7 @@ export const deviceQueries = {
 
 // Mutations (callers invalidate by key).
 
-/** PUT of the changed keys against the version they were made on; a conflict is an ApiError with code conflict. */
+/** PUT of the changed keys against the version they were made on; a conflict is an BffError with code conflict. */
 export function saveDeviceChanges(
   id: string,
   request: { expectedLastUpdated: string; changes: Record<string, unknown>; force?: boolean },

@@ -3,7 +3,7 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { RowResult } from "@/lib/schemas/registrations";
-import { ApiError } from "./api-client";
+import { BffError } from "./api-client";
 import { runInChunks } from "./run-in-chunks";
 
 /** 50 ids per request and 2 requests in flight: a thousand accepts take 20 calls, never a burst of them. */
@@ -41,14 +41,14 @@ const IDLE: ChunkedRunState = {
 /** Stop sending once it is clear every further chunk would fail the same way. */
 function isFatal(error: unknown): boolean {
   return (
-    error instanceof ApiError &&
+    error instanceof BffError &&
     (error.status === 0 || [401, 403].includes(error.status) || error.status >= 500)
   );
 }
 
 function failedRows(chunk: string[], error: unknown): RowResult[] {
   const message = error instanceof Error ? error.message : "The request failed.";
-  const code = error instanceof ApiError ? error.code : undefined;
+  const code = error instanceof BffError ? error.code : undefined;
   return chunk.map((id) => ({ id, ok: false, error: message, ...(code ? { code } : {}) }));
 }
 

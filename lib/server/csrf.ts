@@ -17,13 +17,21 @@ export function assertSameOrigin(req: Request): void {
   if (req.headers.get(CSRF_HEADER) !== CSRF_HEADER_VALUE)
     throw new ApiError("cross_site_refused", "This request must come from the console itself.");
 
-  const site = req.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none")
-    throw new ApiError("cross_site_refused", "Cross-site requests are refused.");
+  assertOwnFetch(req);
 
   const origin = req.headers.get("origin");
   if (origin === null) return;
   if (!isOwnOrigin(origin, req)) throw new ApiError("cross_site_refused", "Cross-site requests are refused.");
+}
+
+/**
+ * The browser's `Sec-Fetch-Site`, when sent, must say the console's own pages (or the operator directly) made the
+ * request. Mutations always pass through it; reads only where a route asks (`crossSiteReads: "refuse"`).
+ */
+export function assertOwnFetch(req: Request): void {
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none")
+    throw new ApiError("cross_site_refused", "Cross-site requests are refused.");
 }
 
 function isOwnOrigin(origin: string, req: Request): boolean {

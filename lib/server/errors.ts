@@ -21,14 +21,22 @@ export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
   readonly fields: Record<string, string> | undefined;
+  /** More of the answer beside the envelope, e.g. the object as it is now for a conflict. */
+  readonly extra: Record<string, unknown> | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { status?: number; fields?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      status?: number;
+      fields?: Record<string, string>;
+      extra?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = options.status ?? ERROR_STATUS[code];
     this.fields = options.fields;
+    this.extra = options.extra;
   }
 }
 
@@ -101,8 +109,10 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError("internal", "Something went wrong on the console server.");
 }
 
-export function envelope(err: ApiError, requestId: string): ErrorEnvelope {
+/** The body of an error answer: the envelope, and beside it whatever the error carries along. */
+export function envelope(err: ApiError, requestId: string): ErrorEnvelope & Record<string, unknown> {
   return {
+    ...err.extra,
     error: {
       code: err.code,
       message: err.message,

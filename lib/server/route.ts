@@ -1,9 +1,15 @@
 import "server-only";
 import type { z } from "zod";
-import { assertSameOrigin } from "./csrf";
+import { assertOwnFetch, assertSameOrigin } from "./csrf";
 import { ApiError, UpstreamError, envelope, logFailure, toApiError } from "./errors";
 import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
-import { clearSessionCookie, readSession, sessionSetCookie, type SessionData } from "./session";
+import {
+  clearSessionCookie,
+  readSession,
+  sessionSetCookie,
+  type SessionData,
+  type SessionRead,
+} from "./session";
 import { createPlatformClient, type PlatformClient } from "./upstream/client";
 
 /** JSON request bodies: the largest BFF body (1000 ids to register) stays well below this. */
@@ -31,24 +37,66 @@ export interface SessionContext<P> extends BaseContext<P> {
   platform: () => PlatformClient;
 }
 
+type Handler<C> = (ctx: C) => Promise<Response> | Response;
 type NextHandler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
+
+interface RouteOptions {
+  /**
+   * `"refuse"`: reads made by another site's page are refused too (`Sec-Fetch-Site`), for answers that cost the
+   * server something even when the browser hides them from that page (an event stream). Mutations always are.
+   */
+  crossSiteReads?: "refuse";
+}
+
+/** Each session mode with the handler that fits it. */
+type RequiredSessionArgs<P> = [
+  options: RouteOptions & { session: "required" },
+  handler: Handler<SessionContext<P>>,
+];
+type OptionalSessionArgs<P> = [
+  options: RouteOptions & { session: "optional" },
+  handler: Handler<PublicContext<P>>,
+];
+
+function needsSession<P>(
+  args: RequiredSessionArgs<P> | OptionalSessionArgs<P>,
+): args is RequiredSessionArgs<P> {
+  return args[0].session === "required";
+}
 
 /**
  * The one wrapper around every BFF route handler (style.md rule 5): request id, cross-site refusal for
  * mutations, session loading, the error table, and `Cache-Control: no-store` (answers carry operator data).
  * `session: "required"` answers 401 without a valid session; an upstream 401 ends the session.
  */
-export function route<P = Record<string, never>>(
-  options: { session: "required" },
-  handler: (ctx: SessionContext<P>) => Promise<Response> | Response,
-): NextHandler<P>;
-export function route<P = Record<string, never>>(
-  options: { session: "optional" },
-  handler: (ctx: PublicContext<P>) => Promise<Response> | Response,
-): NextHandler<P>;
-export function route<P>(
-  options: { session: "required" | "optional" },
-  handler: (ctx: SessionContext<P> & PublicContext<P>) => Promise<Response> | Response,
+export function route<P = Record<string, never>>(...args: RequiredSessionArgs<P>): NextHandler<P>;
+export function route<P = Record<string, never>>(...args: OptionalSessionArgs<P>): NextHandler<P>;
+export function route<P>(...args: RequiredSessionArgs<P> | OptionalSessionArgs<P>): NextHandler<P> {
+  return needsSession(args) ? withSession(args) : withOptionalSession(args);
+}
+
+function withSession<P>([options, handler]: RequiredSessionArgs<P>): NextHandler<P> {
+  return wrap<P>(options, (base, read) => {
+    if (read.state !== "valid")
+      throw new ApiError(
+        "unauthenticated",
+        read.state === "invalid" ? "Your session has ended. Sign in again." : "Sign in to continue.",
+      );
+    const session = read.data;
+    return handler({ ...base, session, platform: () => base.platformWith(session.auth) });
+  });
+}
+
+function withOptionalSession<P>([options, handler]: OptionalSessionArgs<P>): NextHandler<P> {
+  return wrap<P>(options, (base, read) =>
+    handler({ ...base, session: read.state === "valid" ? read.data : null }),
+  );
+}
+
+/** Everything around a handler that does not depend on the session mode. */
+function wrap<P>(
+  options: RouteOptions,
+  inner: (base: BaseContext<P>, read: SessionRead) => Promise<Response> | Response,
 ): NextHandler<P> {
   return async (req, { params }) => {
     const requestId = requestIdFor(req);
@@ -58,26 +106,20 @@ export function route<P>(
     let response: Response;
     try {
       assertSameOrigin(req);
+      if (options.crossSiteReads === "refuse") assertOwnFetch(req);
       const read = await readSession(req);
       if (read.state === "invalid") cookie = clearSessionCookie();
-      const session = read.state === "valid" ? read.data : null;
-      if (options.session === "required" && session === null)
-        throw new ApiError(
-          "unauthenticated",
-          read.state === "invalid" ? "Your session has ended. Sign in again." : "Sign in to continue.",
-        );
-      const platformWith = (auth: SessionData["auth"] | null) =>
-        createPlatformClient({ auth, requestId, signal: req.signal });
-      response = await handler({
-        req,
-        requestId,
-        params: await params,
-        session: session as SessionData,
-        setSession: (data) => void (sessionWrite = data),
-        clearSession: () => void (sessionWrite = null),
-        platformWith,
-        platform: () => platformWith((session as SessionData).auth),
-      });
+      response = await inner(
+        {
+          req,
+          requestId,
+          params: await params,
+          setSession: (data) => void (sessionWrite = data),
+          clearSession: () => void (sessionWrite = null),
+          platformWith: (auth) => createPlatformClient({ auth, requestId, signal: req.signal }),
+        },
+        read,
+      );
       if (sessionWrite === null) cookie = clearSessionCookie();
       else if (sessionWrite !== undefined) cookie = await sessionSetCookie(sessionWrite);
     } catch (err) {

@@ -29,6 +29,8 @@ export interface EmulatorProcess {
   /** The process id (benchmarks read its CPU time). */
   pid: number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing flushed or answered, the data directory kept for a restart on it. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -79,13 +81,19 @@ export async function startEmulatorProcess(
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
     pid: child.pid!,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
           if (ownDir) rmSync(dataDir, { recursive: true, force: true });
           resolve();
         };
-        if (child.exitCode !== null) return done();
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once("exit", done);
         child.kill("SIGTERM");
       }),

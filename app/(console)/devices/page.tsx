@@ -3,8 +3,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { TREE_PAGE_SIZE, deviceTreeQueries } from "@/lib/queries/device-tree";
 import { listRoots } from "@/lib/server/services/device-tree";
-import { getSessionData } from "@/lib/server/session";
-import { createPlatformClient } from "@/lib/server/upstream/client";
+import { requirePageContext } from "@/lib/server/page-context";
 import { PageHeader } from "@/components/shell/page-header";
 import { DeviceTreeView } from "@/components/devices/device-tree-view";
 
@@ -19,15 +18,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  */
 export default async function DevicesPage({ searchParams }: { searchParams: SearchParams }) {
   const { search } = await searchParams;
+  const { platform } = await requirePageContext();
   const queryClient = new QueryClient();
-  const session = await getSessionData();
-  if (session) {
-    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
-    await queryClient.prefetchInfiniteQuery({
-      ...deviceTreeQueries.roots(),
-      queryFn: () => listRoots(platform, { pageSize: TREE_PAGE_SIZE }),
-    });
-  }
+  await queryClient.prefetchInfiniteQuery({
+    ...deviceTreeQueries.roots(),
+    queryFn: () => listRoots(platform, { pageSize: TREE_PAGE_SIZE }),
+  });
   return (
     <>
       <PageHeader

@@ -1,9 +1,8 @@
 import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { getSessionData } from "@/lib/server/session";
+import { requirePageContext } from "@/lib/server/page-context";
 import { listOperations } from "@/lib/server/services/operations";
-import { createPlatformClient } from "@/lib/server/upstream/client";
 import { operationQueries, parseOperationSearch } from "@/lib/queries/operations";
 import { PageHeader } from "@/components/shell/page-header";
 import { OperationsView } from "@/components/operations/operations-view";
@@ -18,15 +17,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  */
 export default async function OperationsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = parseOperationSearch(await searchParams);
+  const { platform, scope } = await requirePageContext();
   const queryClient = new QueryClient();
-  const session = await getSessionData();
-  if (session) {
-    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
-    await queryClient.prefetchQuery({
-      ...operationQueries.list(query),
-      queryFn: () => listOperations(platform, session, query),
-    });
-  }
+  await queryClient.prefetchQuery({
+    ...operationQueries.list(query),
+    queryFn: () => listOperations(platform, scope, query),
+  });
   return (
     <>
       <PageHeader

@@ -1,9 +1,8 @@
 import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { getSessionData } from "@/lib/server/session";
+import { requirePageContext } from "@/lib/server/page-context";
 import { listRegistrations } from "@/lib/server/services/registrations";
-import { createPlatformClient } from "@/lib/server/upstream/client";
 import { parseRegistrationSearch, registrationQueries } from "@/lib/queries/registrations";
 import { PageHeader } from "@/components/shell/page-header";
 import { RegistrationsView } from "@/components/registrations/registrations-view";
@@ -19,15 +18,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  */
 export default async function RegistrationsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = parseRegistrationSearch(await searchParams);
+  const { platform } = await requirePageContext();
   const queryClient = new QueryClient();
-  const session = await getSessionData();
-  if (session) {
-    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
-    await queryClient.prefetchQuery({
-      ...registrationQueries.list(query),
-      queryFn: () => listRegistrations(platform, query),
-    });
-  }
+  await queryClient.prefetchQuery({
+    ...registrationQueries.list(query),
+    queryFn: () => listRegistrations(platform, query),
+  });
   return (
     <>
       <PageHeader

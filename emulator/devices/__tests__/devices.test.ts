@@ -4,8 +4,14 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOOTSTRAP_PASSWORD, startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
+import {
+  BOOTSTRAP_PASSWORD,
+  TENANT,
+  startTestPlatform,
+  type TestPlatform,
+} from "../../../tests/support/platform.js";
 import { runDevices, type DevicesHandle } from "../index.js";
+import { FAILURE_REASONS } from "../operations.js";
 import { DeviceStore } from "../store.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are free-form JSON in assertions
@@ -20,6 +26,8 @@ let devices: DevicesHandle | undefined;
 const lines: string[] = [];
 /** Status changes per operation id, in the order the platform committed them. */
 const statuses = new Map<string, string[]>();
+/** All status changes as [operation id, status], in commit order. */
+const transitions: [string, string][] = [];
 /** Bayeux sessions opened and closed by the agent's user. */
 const opened: string[] = [];
 const closed: { clientId: string; reason: string }[] = [];
@@ -98,6 +106,29 @@ async function finished(id: string): Promise<Json> {
   });
 }
 
+/** Registers the device as the admin, then waits for its next knock to make the request PENDING_ACCEPTANCE. */
+async function registerAndAwaitKnock() {
+  const registered = await json("/devicecontrol/newDeviceRequests", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ id: SERIAL }),
+  });
+  expect(registered.status).toBe(201);
+  await until("the request to become PENDING_ACCEPTANCE", async () => {
+    const r = await json(`/devicecontrol/newDeviceRequests/${SERIAL}`);
+    return r.body?.status === "PENDING_ACCEPTANCE" ? true : undefined;
+  });
+}
+
+async function accept() {
+  const accepted = await json(`/devicecontrol/newDeviceRequests/${SERIAL}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ status: "ACCEPTED" }),
+  });
+  expect(accepted.status).toBe(200);
+}
+
 let agentId: string;
 let childIds: string[];
 
@@ -108,7 +139,10 @@ beforeAll(async () => {
     if (e.api !== "operations" || e.action === "DELETE") return;
     const list = statuses.get(e.id) ?? [];
     const status = String(e.data.status);
-    if (list.at(-1) !== status) list.push(status);
+    if (list.at(-1) !== status) {
+      list.push(status);
+      transitions.push([e.id, status]);
+    }
     statuses.set(e.id, list);
   });
   p.realtime.events.on("session-opened", (s) => {
@@ -138,24 +172,10 @@ describe("simulated devices", () => {
     expect((await json(`/devicecontrol/newDeviceRequests/${SERIAL}`)).status).toBe(404);
     expect(devices!.devices[0]!.status).toBe("knocking");
 
-    const registered = await json("/devicecontrol/newDeviceRequests", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ id: SERIAL }),
-    });
-    expect(registered.status).toBe(201);
-    await until("the request to become PENDING_ACCEPTANCE", async () => {
-      const r = await json(`/devicecontrol/newDeviceRequests/${SERIAL}`);
-      return r.body?.status === "PENDING_ACCEPTANCE" ? true : undefined;
-    });
+    await registerAndAwaitKnock();
     expect(devices!.devices[0]!.status).toBe("knocking");
 
-    const accepted = await json(`/devicecontrol/newDeviceRequests/${SERIAL}`, {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ status: "ACCEPTED" }),
-    });
-    expect(accepted.status).toBe(200);
+    await accept();
     await until("the credentials on disk", () => new DeviceStore(dataDir, SERIAL).readCredentials());
     const stored = new DeviceStore(dataDir, SERIAL);
     expect(stored.readCredentials()).toMatchObject({ tenantId: "t1000", username: DEVICE_USER });
@@ -310,15 +330,93 @@ describe("simulated devices", () => {
     expect(child.c8y_Firmware).toEqual({ name: "umg96rm", version: "4.200" });
   });
 
+  it("keep an operation they could not mark EXECUTING, and a final status they could not report, until the platform takes them, in id order", async () => {
+    await until("the agent online", () => (devices!.devices[0]!.status === "online" ? true : undefined));
+    // The connection dies under two requests of the first operation: its EXECUTING and its first final status.
+    const sabotage: { path?: string; puts: number } = { puts: 0 };
+    let armed = true;
+    p.platform.intercept((req) => {
+      if (!armed || req.method !== "PUT" || !req.url?.startsWith("/devicecontrol/operations/")) return false;
+      sabotage.path ??= req.url;
+      if (req.url !== sabotage.path) return false;
+      sabotage.puts += 1;
+      if (sabotage.puts !== 1 && sabotage.puts !== 3) return false;
+      req.socket.destroy();
+      return true;
+    });
+    lines.length = 0;
+    transitions.length = 0;
+    const first = await createOperation({ deviceId: agentId, c8y_Command: { text: "echo first" } });
+    const second = await createOperation({ deviceId: agentId, c8y_Command: { text: "echo second" } });
+    expect((await finished(first)).status).toBe("SUCCESSFUL");
+    expect((await finished(second)).status).toBe("SUCCESSFUL");
+    armed = false;
+    expect(sabotage).toEqual({ path: `/devicecontrol/operations/${first}`, puts: 4 });
+    expect(statuses.get(first)).toEqual(["PENDING", "EXECUTING", "SUCCESSFUL"]);
+    // The older one first, although the newer one was waiting while the first could not be taken.
+    expect(transitions.filter(([, status]) => status !== "PENDING")).toEqual([
+      [first, "EXECUTING"],
+      [first, "SUCCESSFUL"],
+      [second, "EXECUTING"],
+      [second, "SUCCESSFUL"],
+    ]);
+    expect(
+      lines.some((l) => l.includes(`operation ${first} (c8y_Command) could not be marked EXECUTING`)),
+    ).toBe(true);
+    expect(
+      lines.some((l) => l.includes(`could not report operation ${first} (c8y_Command) SUCCESSFUL`)),
+    ).toBe(true);
+    expect(new DeviceStore(dataDir, SERIAL).readReports()).toEqual([]);
+  });
+
   it("fail a configurable share of operations with a realistic reason", async () => {
     await devices!.stop();
-    start({ failureRate: 1 });
+    start({ failureRate: 1, seed: 1 });
     const op = await finished(
       await createOperation({ deviceId: childIds[0], c8y_Configuration: { config: "x=1" } }),
     );
     expect(op.status).toBe("FAILED");
-    expect(op.failureReason).toMatch(/No space left on device|validation of the new settings failed/);
+    expect(FAILURE_REASONS.c8y_Configuration.map((reason) => reason({ config: "x=1" }))).toContain(
+      op.failureReason,
+    );
     const child = (await json(`/inventory/managedObjects/${childIds[0]}`)).body;
     expect(child.c8y_Configuration).toEqual({ config: "modbus.address=42" });
+  });
+
+  it("go back to step 0 when the credentials stop working, and continue with the same object once accepted again", async () => {
+    await devices!.stop();
+    start();
+    await until("the agent online", () => (devices!.devices[0]!.status === "online" ? true : undefined));
+    const before = new DeviceStore(dataDir, SERIAL).readCredentials()!;
+    const devicesBefore = (await json("/inventory/managedObjects?fragmentType=c8y_IsDevice&pageSize=100"))
+      .body.managedObjects.length;
+
+    // The operator deletes the device user (docs/platform-fleet.md §4); the agent notices on its next request.
+    expect(p.platform.ctx.users.delete(TENANT, DEVICE_USER)).toBe(true);
+    const id = await createOperation({
+      deviceId: agentId,
+      c8y_Configuration: { config: "after=re-registration" },
+    });
+    const knocksBefore = knocks;
+    await until("the agent knocking again", () =>
+      devices!.devices[0]!.status === "knocking" && knocks > knocksBefore + 2 ? true : undefined,
+    );
+    expect(new DeviceStore(dataDir, SERIAL).readCredentials()).toBeUndefined();
+    expect(lines.some((l) => l.includes("rejected the stored credentials"))).toBe(true);
+
+    // Registered and accepted again: new credentials, and step 1 finds the same managed object.
+    await registerAndAwaitKnock();
+    await accept();
+    expect((await finished(id)).status).toBe("SUCCESSFUL");
+    const after = new DeviceStore(dataDir, SERIAL).readCredentials()!;
+    expect(after.username).toBe(DEVICE_USER);
+    expect(after.password).not.toBe(before.password);
+    expect(devices!.devices[0]!.managedObjectId).toBe(agentId);
+    expect(await idOf(SERIAL)).toBe(agentId);
+    const all = await json("/inventory/managedObjects?fragmentType=c8y_IsDevice&pageSize=100");
+    expect(all.body.managedObjects).toHaveLength(devicesBefore);
+    expect((await json(`/inventory/managedObjects/${agentId}`)).body.c8y_Configuration).toEqual({
+      config: "after=re-registration",
+    });
   });
 });

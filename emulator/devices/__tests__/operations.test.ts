@@ -12,11 +12,13 @@ import {
   type DeviceState,
 } from "../catalogue.js";
 import {
+  FAILURE_REASONS,
   applySoftwareUpdate,
   decide,
   operationType,
   parseSoftwareList,
   runShell,
+  seededRandom,
   splitWords,
   type ShellEnvironment,
   type Target,
@@ -220,14 +222,75 @@ describe("decide", () => {
     });
   });
 
-  it("fails a share of operations with a realistic reason", () => {
-    const outcome = decide(
-      { id: "1", deviceId: "6", c8y_Firmware: { name: "fw", version: "2" } },
-      child,
-      always,
+  it("fails a share of operations with one of a handful of distinct, realistic reasons per type", () => {
+    const plug: Target = { ...child, name: "Smart plug", supportedOperations: ["c8y_Relay"] };
+    const cases: [Target, Record<string, unknown>][] = [
+      [agent, { c8y_Restart: {} }],
+      [agent, { c8y_Configuration: { config: "a=2" } }],
+      [agent, { c8y_Firmware: { name: "fw", version: "2.0", url: "https://fw.example.com/fw-2.0.bin" } }],
+      [agent, { c8y_SoftwareUpdate: [{ name: "nano", version: "7.3", action: "install" }] }],
+      [agent, { c8y_SoftwareList: [{ name: "curl", version: "8.0" }] }],
+      [agent, { c8y_Command: { text: "uptime" } }],
+      [plug, { c8y_Relay: { relayState: "OPEN" } }],
+    ];
+    const random = seededRandom(7, "sim-0001");
+    for (const [target, fragment] of cases) {
+      const type = Object.keys(fragment)[0]!;
+      const reasons = new Map<string, number>();
+      let failures = 0;
+      for (let i = 0; i < 400; i++) {
+        const outcome = decide({ id: String(i), deviceId: "6", ...fragment }, target, {
+          failureRate: 0.25,
+          random,
+        });
+        if (outcome.kind !== "failure") continue;
+        failures += 1;
+        reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+      }
+      // About a quarter fail, and they fall into a few groups that each recur.
+      expect(failures, type).toBeGreaterThan(60);
+      expect(failures, type).toBeLessThan(140);
+      expect(reasons.size, type).toBeGreaterThanOrEqual(3);
+      expect(reasons.size, type).toBeLessThanOrEqual(5);
+      const known = FAILURE_REASONS[type as keyof typeof FAILURE_REASONS].map((r) => r(fragment[type]));
+      for (const reason of reasons.keys()) expect(known, type).toContain(reason);
+    }
+    const firmware = FAILURE_REASONS.c8y_Firmware.map((r) =>
+      r({ name: "fw", version: "2.0", url: "https://fw.example.com/fw-2.0.bin" }),
     );
-    expect(outcome.kind).toBe("failure");
-    if (outcome.kind === "failure") expect(outcome.reason).toMatch(/Firmware/);
+    expect(firmware).toEqual(
+      expect.arrayContaining([
+        "Download failed: HTTP 404 from https://fw.example.com/fw-2.0.bin",
+        "Checksum mismatch: the downloaded image does not match its SHA-256",
+        "Not enough space on /data",
+        "Device busy: update in progress",
+      ]),
+    );
+    expect(FAILURE_REASONS.c8y_SoftwareUpdate.map((r) => r([{ name: "nano" }]))).toContain(
+      "Post-installation script of nano returned exit status 1",
+    );
+  });
+
+  it("fails the same operations with the same reasons under the same seed, per device", () => {
+    const run = (seed: number, serial: string) => {
+      const random = seededRandom(seed, serial);
+      return Array.from({ length: 50 }, (_, i) => {
+        const outcome = decide({ id: String(i), deviceId: "6", c8y_Configuration: { config: "x" } }, agent, {
+          failureRate: 0.3,
+          random,
+        });
+        return outcome.kind === "failure" ? outcome.reason : "ok";
+      });
+    };
+    expect(run(42, "sim-0001")).toEqual(run(42, "sim-0001"));
+    expect(run(42, "sim-0001")).not.toEqual(run(42, "sim-0002"));
+    expect(run(42, "sim-0001")).not.toEqual(run(43, "sim-0001"));
+    expect(
+      decide({ id: "1", deviceId: "6", c8y_Configuration: { config: "x" } }, agent, always),
+    ).toMatchObject({
+      kind: "failure",
+      reason: expect.any(String),
+    });
   });
 
   it("names the operation by its fragment", () => {

@@ -4,7 +4,7 @@ import { act } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RowResult } from "@/lib/schemas/registrations";
 import { render } from "@/components/ui/__tests__/render";
-import { ApiError } from "../api-client";
+import { BffError } from "../api-client";
 import { CHUNK_SIZE, useChunkedRun, type ChunkedRunState } from "../use-chunked-run";
 
 afterEach(() => {
@@ -76,7 +76,7 @@ describe("useChunkedRun", () => {
     expect(state().cancelRequested).toBe(true);
     await act(async () => {
       pending[0]!.settle();
-      pending[1]!.settle(new ApiError(409, "conflict", "Already accepted."));
+      pending[1]!.settle(new BffError(409, "conflict", "Already accepted."));
       await finished;
     });
     expect(pending).toHaveLength(2);
@@ -99,7 +99,7 @@ describe("useChunkedRun", () => {
     });
     await act(async () => {
       pending[0]!.settle(
-        new ApiError(502, "upstream_unavailable", "The platform is not available right now."),
+        new BffError(502, "upstream_unavailable", "The platform is not available right now."),
       );
       pending[1]!.settle();
       await finished;

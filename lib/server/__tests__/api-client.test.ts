@@ -5,7 +5,7 @@ import { POST as login } from "@/app/api/auth/login/route";
 import { GET as session } from "@/app/api/auth/session/route";
 import { POST as bulk } from "@/app/api/registrations/bulk/route";
 import { GET as list } from "@/app/api/registrations/route";
-import { ApiError, apiFetch } from "@/lib/queries/api-client";
+import { BffError, apiFetch } from "@/lib/queries/api-client";
 import { sessionUserDtoSchema } from "@/lib/schemas/session";
 import { ADMIN_PASSWORD, startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
 import { ORIGIN, SESSION_PASSWORD } from "./support.js";
@@ -70,13 +70,13 @@ describe("apiFetch", () => {
     expect(again).toEqual(user);
   });
 
-  it("turns the error envelope into an ApiError and leaves sign-in 401s to the form", async () => {
+  it("turns the error envelope into an BffError and leaves sign-in 401s to the form", async () => {
     browser();
     const err = await apiFetch("/api/auth/login", {
       method: "POST",
       body: { username: "admin", password: "wrong" },
     }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(BffError);
     expect(err).toMatchObject({
       status: 401,
       code: "unauthenticated",
@@ -88,7 +88,7 @@ describe("apiFetch", () => {
       (e: unknown) => e,
     );
     expect(invalid).toMatchObject({ status: 422, code: "invalid_input" });
-    expect((invalid as ApiError).fields).toHaveProperty("username");
+    expect((invalid as BffError).fields).toHaveProperty("username");
   });
 
   it("sends the browser to /login?next=<this page> when the session has ended", async () => {

@@ -8,7 +8,7 @@ import {
 } from "@/lib/schemas/events";
 import type { UpstreamAuth } from "../session";
 import { createPlatformClient, type PlatformClient } from "../upstream/client";
-import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "./bayeux-client";
+import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "@/lib/bayeux/client";
 import type { Clock } from "./clock";
 import { OperationsReconciler, type ReconcileLimits } from "./operations-reconciler";
 import { RegistrationsPoller } from "./registrations-poller";

@@ -18,6 +18,16 @@ const MAX_PAGES = 50;
 /** More changes than this in one poll are announced as "truncated" (the client refetches anyway). */
 const MAX_CHANGES_PER_EVENT = 500;
 
+/** A request as one poll saw it. */
+interface Seen {
+  status: RegistrationStatus;
+  /**
+   * Tells a request apart from an earlier one with the same id: removed (or its credentials collected) and
+   * registered again between two polls, it may be back in the very same status, and is still a change.
+   */
+  creationTime: string | undefined;
+}
+
 export interface RegistrationsPollerOptions {
   platform: () => PlatformClient;
   clock: Clock;
@@ -35,7 +45,7 @@ export interface RegistrationsPollerOptions {
 export class RegistrationsPoller {
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
-  private snapshot: Map<string, RegistrationStatus> | undefined;
+  private snapshot: Map<string, Seen> | undefined;
   private healthy = false;
 
   constructor(private readonly options: RegistrationsPollerOptions) {}
@@ -89,9 +99,9 @@ export class RegistrationsPoller {
     }
   }
 
-  private async read(): Promise<Map<string, RegistrationStatus>> {
+  private async read(): Promise<Map<string, Seen>> {
     const platform = this.options.platform();
-    const out = new Map<string, RegistrationStatus>();
+    const out = new Map<string, Seen>();
     for (let currentPage = 1; currentPage <= MAX_PAGES; currentPage++) {
       const page = body(
         await platform.GET("/devicecontrol/newDeviceRequests", {
@@ -101,7 +111,7 @@ export class RegistrationsPoller {
       );
       for (const r of page.newDeviceRequests) {
         const status = registrationStatusSchema.safeParse(r.status);
-        if (status.success) out.set(r.id, status.data);
+        if (status.success) out.set(r.id, { status: status.data, creationTime: r.creationTime });
       }
       // `next` is no end-of-data signal on this platform; a short page is (§2.5).
       if (page.newDeviceRequests.length < PAGE_SIZE) break;
@@ -109,9 +119,13 @@ export class RegistrationsPoller {
     return out;
   }
 
-  private announce(before: Map<string, RegistrationStatus>, after: Map<string, RegistrationStatus>) {
+  private announce(before: Map<string, Seen>, after: Map<string, Seen>) {
     const changes: RegistrationChange[] = [];
-    for (const [id, status] of after) if (before.get(id) !== status) changes.push({ id, status });
+    for (const [id, now] of after) {
+      const was = before.get(id);
+      if (was?.status !== now.status || was.creationTime !== now.creationTime)
+        changes.push({ id, status: now.status });
+    }
     for (const id of before.keys()) if (!after.has(id)) changes.push({ id, status: null });
     if (changes.length === 0) return;
     const truncated = changes.length > MAX_CHANGES_PER_EVENT;

@@ -1,6 +1,7 @@
 import "server-only";
 import { isFragmentKey } from "@/lib/fragments/known";
 import type { DeleteDeviceOptions, DeviceDto, ObjectRef, ObjectSummary } from "@/lib/schemas/device";
+import { ApiError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
 import type { components } from "../upstream/platform";
 
@@ -72,28 +73,40 @@ export function sameInstant(a: string, b: string): boolean {
   return !Number.isNaN(ta) && ta === tb;
 }
 
-export type UpdateOutcome = { kind: "updated"; device: DeviceDto } | { kind: "conflict"; current: DeviceDto };
+/** 409 with the object as it is now, so a client can show what changed without another call. */
+class DeviceConflict extends ApiError {
+  constructor(
+    readonly current: DeviceDto,
+    expectedLastUpdated: string,
+  ) {
+    super(
+      "conflict",
+      `The device was changed by someone else (last updated ${current.lastUpdated}, you loaded ${expectedLastUpdated}). Review the changes, then reload or overwrite.`,
+      { fields: { lastUpdated: current.lastUpdated }, extra: { current } },
+    );
+  }
+}
 
 /**
- * Writes only the given top-level keys. The platform has no conditional PUT (no If-Match), so the object is read
- * again first and the update refused when its `lastUpdated` is not the one the operator edited against (unless
- * `force`). A change landing between that read and the PUT still goes unnoticed: the window is one round trip
+ * Writes only the given top-level keys and answers the object as it is then. The platform has no conditional PUT
+ * (no If-Match), so the object is read again first and the update refused with a DeviceConflict when its
+ * `lastUpdated` is not the one the operator edited against (unless `force`). A change landing between that read and the PUT still goes unnoticed: the window is one round trip
  * (docs/device-page.md). Within the PUT each key replaces its fragment whole and `null` removes it (§4.6).
  */
 export async function updateDevice(
   platform: PlatformClient,
   id: string,
   request: { expectedLastUpdated: string; changes: Record<string, unknown>; force?: boolean | undefined },
-): Promise<UpdateOutcome> {
+): Promise<DeviceDto> {
   const current = await getDevice(platform, id);
   if (!request.force && !sameInstant(current.lastUpdated, request.expectedLastUpdated))
-    return { kind: "conflict", current };
+    throw new DeviceConflict(current, request.expectedLastUpdated);
   await platform.PUT("/inventory/managedObjects/{id}", {
     params: { path: { id } },
     body: request.changes,
   });
   // Read back what the platform now holds (the PUT answer carries no child counts).
-  return { kind: "updated", device: await getDevice(platform, id) };
+  return getDevice(platform, id);
 }
 
 /** DELETE with the platform's own flags; only the ones set are sent (§4.7). */

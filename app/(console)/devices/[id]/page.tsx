@@ -2,12 +2,11 @@ import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
-import { DeviceView } from "@/components/device/device-view";
+import { DeviceView } from "@/components/device-page/device-view";
 import { deviceQueries } from "@/lib/queries/device";
 import { managedObjectIdSchema } from "@/lib/schemas/device";
-import { getSessionData } from "@/lib/server/session";
+import { requirePageContext } from "@/lib/server/page-context";
 import { getDevice } from "@/lib/server/services/device";
-import { createPlatformClient } from "@/lib/server/upstream/client";
 
 export const metadata: Metadata = { title: "Device" };
 
@@ -18,12 +17,9 @@ export const metadata: Metadata = { title: "Device" };
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!managedObjectIdSchema.safeParse(id).success) notFound();
+  const { platform } = await requirePageContext();
   const queryClient = new QueryClient();
-  const session = await getSessionData();
-  if (session) {
-    const platform = createPlatformClient({ auth: session.auth, requestId: crypto.randomUUID() });
-    await queryClient.prefetchQuery({ ...deviceQueries.detail(id), queryFn: () => getDevice(platform, id) });
-  }
+  await queryClient.prefetchQuery({ ...deviceQueries.detail(id), queryFn: () => getDevice(platform, id) });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       {/* The tab lives in the address; reading it needs a Suspense boundary. */}

@@ -33,13 +33,15 @@ let device: string;
 let sessionsOpened = new Inbox<{ clientId: string }>();
 let sessionsClosed = new Inbox<{ clientId: string; reason: string }>();
 const savedBaseUrl = process.env.C8Y_BASEURL;
+/** Moves the platform's clock ahead of the real one (its timestamps, e.g. a request's creationTime). */
+let platformSkewMs = 0;
 
 const IDLE_MS = 30_000;
 const LINGER_MS = 10_000;
 const POLL_MS = 3_000;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
+  p = await startTestPlatform({ now: () => Date.now() + platformSkewMs });
   proxy = await startTestProxy(p.url);
   // REST calls of the hub (reconciliation, polling) go where the session's platform is: through the proxy.
   process.env.C8Y_BASEURL = proxy.url;
@@ -325,5 +327,36 @@ describe("registrations", () => {
       { id: "live-reg-1", status: null },
     ]);
     expect(requestsSince(mark, bayeux)).toEqual([]);
+  });
+
+  it("announces a request registered again between two polls, even back in the status it had", async () => {
+    newRegistry();
+    const a = open(["registrations"]);
+    await connected(a.reader);
+    const knock = () =>
+      p.request("/devicecontrol/deviceCredentials", {
+        method: "POST",
+        auth: p.bootstrap,
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ id: "live-reg-2" }),
+      });
+    await rest(p, "POST", "/devicecontrol/newDeviceRequests", { id: "live-reg-2" });
+    await knock();
+    clock.advance(POLL_MS);
+    expect((await a.reader.event("registration.changed")).data.changes).toEqual([
+      { id: "live-reg-2", status: "PENDING_ACCEPTANCE" },
+    ]);
+
+    // Before the next poll: removed, registered again a little later, and the device knocks again.
+    await rest(p, "DELETE", "/devicecontrol/newDeviceRequests/live-reg-2");
+    platformSkewMs += 1000;
+    await rest(p, "POST", "/devicecontrol/newDeviceRequests", { id: "live-reg-2" });
+    await knock();
+    await clock.waitForTimer((d) => d === POLL_MS);
+    clock.advance(POLL_MS);
+    // The same status as at the last poll, but another request: the tab must read the list again.
+    expect((await a.reader.event("registration.changed")).data.changes).toEqual([
+      { id: "live-reg-2", status: "PENDING_ACCEPTANCE" },
+    ]);
   });
 });

@@ -184,8 +184,11 @@ export interface ProxiedRequest {
   channels: string[];
 }
 
-/** What to do with a request: forward it, hold it until `release()`, swallow it for good, or answer it. */
-export type ProxyDecision = "forward" | "hold" | "blackhole" | { status: number; body?: string };
+/**
+ * What to do with a request: forward it, hold it until `release()`, swallow it for good, reset the connection
+ * (what a client sees of a platform that just died), or answer it.
+ */
+export type ProxyDecision = "forward" | "hold" | "blackhole" | "reset" | { status: number; body?: string };
 
 export interface TestProxy {
   url: string;
@@ -230,6 +233,7 @@ export async function startTestProxy(target: string): Promise<TestProxy> {
       const decision = proxy.decide(recorded);
       proxy.requests.push(recorded);
       if (decision === "blackhole") return;
+      if (decision === "reset") return void req.socket.resetAndDestroy();
       if (typeof decision === "object") {
         res.writeHead(decision.status, { "content-type": "application/json" }).end(decision.body ?? "{}");
         return;

@@ -12,7 +12,7 @@ import { LoadingRegion, Skeleton } from "@/components/ui/skeleton";
 import { TabPanel, Tabs } from "@/components/ui/tabs";
 import { useToast } from "@/components/ui/toast";
 import { useSessionUser } from "@/components/shell/session-user-provider";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { deviceQueries } from "@/lib/queries/device";
 import type { DeviceDto } from "@/lib/schemas/device";
 import { ChildrenTab } from "./children-tab";
@@ -39,7 +39,7 @@ export function DeviceView({ id }: { id: string }) {
       </LoadingRegion>
     );
   if (query.isError) {
-    const missing = query.error instanceof ApiError && query.error.status === 404;
+    const missing = query.error instanceof BffError && query.error.status === 404;
     return (
       <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <h1 className="sr-only">Device {id}</h1>

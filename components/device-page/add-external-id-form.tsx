@@ -7,14 +7,14 @@ import { Button } from "@/components/ui/button";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { addExternalId, deviceKeys } from "@/lib/queries/device";
 
 const TYPES = ["c8y_Serial", "c8y_MAC", "c8y_IMEI", "c8y_ICCID"];
 
 /** The BFF's explanation of a refused binding: message, and the object that holds the id when known. */
 function conflictOf(error: unknown): { message: string; boundTo?: string } | null {
-  if (!(error instanceof ApiError)) return null;
+  if (!(error instanceof BffError)) return null;
   if (error.code === "conflict") return { message: error.message, boundTo: error.fields?.boundTo };
   return { message: error.fields?.externalId ?? error.fields?.type ?? error.message };
 }

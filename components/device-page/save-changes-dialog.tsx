@@ -1,13 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Fragment, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { describeError } from "@/components/ui/error-state";
 import { useToast } from "@/components/ui/toast";
 import { FragmentDiff } from "@/components/fragments/fragment-diff";
-import { ApiError } from "@/lib/queries/api-client";
+import { BffError } from "@/lib/queries/api-client";
 import { deviceKeys, fetchDevice, saveDeviceChanges } from "@/lib/queries/device";
 import { deviceTreeKeys } from "@/lib/queries/device-tree";
 import type { DeviceDto } from "@/lib/schemas/device";
@@ -34,6 +34,9 @@ export function SaveChangesDialog({
   // A newer version already seen by the page is a conflict before anything is sent.
   const [current, setCurrent] = useState<DeviceDto | null>(drafts.baseIsStale ? latest : null);
   const [error, setError] = useState<string | null>(null);
+  const keepEditingRef = useRef<HTMLButtonElement>(null);
+  // Whether the conflict's choices have been on screen (from the start, when the page already knew).
+  const conflictShown = useRef(current !== null);
 
   const save = useMutation({
     mutationFn: (against: DeviceDto) =>
@@ -50,7 +53,7 @@ export function SaveChangesDialog({
     },
     onError: async (err) => {
       let shown: unknown = err;
-      if (err instanceof ApiError && err.code === "conflict") {
+      if (err instanceof BffError && err.code === "conflict") {
         // The error envelope carries no object; read the current version to show what changed.
         try {
           const now = await fetchDevice(id);
@@ -65,6 +68,14 @@ export function SaveChangesDialog({
       setError(describeError(shown).message);
     },
   });
+
+  // A conflict found at save replaces the review: the button that had focus is gone (disabled while saving, then
+  // unmounted), so focus goes to the least drastic choice instead of falling out of the dialog.
+  useEffect(() => {
+    if (!current || conflictShown.current) return;
+    conflictShown.current = true;
+    keepEditingRef.current?.focus();
+  }, [current]);
 
   const keepEditing = () => {
     if (current) drafts.rebase(current);
@@ -91,27 +102,30 @@ export function SaveChangesDialog({
           : "Only these fragments are sent; everything else on the device stays as it is. A removed fragment is deleted from the device."
       }
       footer={
+        // Keyed: the conflict's choices are new buttons, never the review's buttons relabelled. Reused, the pressed
+        // "Save changes" became "Keep editing" under the pointer and faded from the primary colours to its own
+        // (transition-colors), with unreadable text midway.
         current ? (
-          <>
+          <Fragment key="conflict">
             <Button onClick={discard} disabled={save.isPending}>
               Discard my changes
             </Button>
-            <Button onClick={keepEditing} disabled={save.isPending}>
+            <Button ref={keepEditingRef} onClick={keepEditing} disabled={save.isPending}>
               Keep editing
             </Button>
             <Button variant="danger" loading={save.isPending} onClick={() => save.mutate(current)}>
               Overwrite with my changes
             </Button>
-          </>
+          </Fragment>
         ) : (
-          <>
+          <Fragment key="review">
             <Button onClick={onClose} disabled={save.isPending}>
               Back to editing
             </Button>
             <Button variant="primary" loading={save.isPending} onClick={() => save.mutate(drafts.base)}>
               Save changes
             </Button>
-          </>
+          </Fragment>
         )
       }
     >

@@ -1,15 +1,18 @@
-import "server-only";
+import { Backoff } from "./backoff";
 import { sleep, systemClock, type Clock, type Timer } from "./clock";
 
 /**
- * A small Bayeux long-polling client on fetch, written for the console's server-side subscriber (realtime.md
- * §2, §4, §6.3). No CometD library: cometd-nodejs-client installs a global `window` and patches `console`, which
- * must not happen in the Next.js server process, and it lacks what a server-side subscriber needs anyway:
+ * A small Bayeux long-polling client on fetch (docs/realtime.md §2, §4, §6.3), shared by the console's
+ * server-side subscriber (the live hub) and the simulated agents. It holds no secret: the credential comes in
+ * through `headers` and `handshakeExt`. No CometD library: cometd-nodejs-client installs a global `window` and
+ * patches `console`, which must not happen in the Next.js server process, and it lacks what a long-lived
+ * subscriber needs anyway:
  *
  * - `Accept` on every POST (the platform answers an empty body without one) and the credential both as the
  *   `Authorization` header and in the handshake's `com.cumulocity.authn` ext;
  * - advice obeyed: `reconnect` (retry / handshake / none), `interval` before the next connect, `timeout` to size
- *   the watchdog; back-off with a cap on failures;
+ *   the watchdog; back-off with a cap on failures, but short jittered probes while the platform does not answer
+ *   at all, and a new handshake at once when it answers again with `402` (see `RetryPlan`);
  * - a watchdog: a long-poll that neither answers nor sends a keep-alive byte within the advised hold (at most the
  *   platform's 10-minute keep-alive) plus a grace period is abandoned and the session started afresh, because
  *   deliveries written into a dead connection are lost;
@@ -77,9 +80,21 @@ export interface BayeuxClientOptions {
   graceMs?: number;
   /** Deadline of handshake, subscribe and disconnect requests, ms. Default 15 s. */
   requestTimeoutMs?: number;
-  /** First and largest wait after a failure, ms. Defaults 1 s and 30 s. */
+  /**
+   * First and largest wait after an exchange the platform answered badly (5xx, no or bad reply, no answer in
+   * time) or a session lost again right after a new handshake, ms. Doubles in between. Defaults 1 s and 30 s.
+   */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * First and largest wait while the platform does not answer at all (connection refused or reset), ms. Such a
+   * probe costs one small request, so it stays short: the client is live again soon after the platform is back.
+   * Doubles in between. Defaults 250 ms and 1 s.
+   */
+  probeMs?: number;
+  maxProbeMs?: number;
+  /** Source of the jitter on every back-off and probe wait (each is 50–100 % of its nominal value). */
+  random?: () => number;
   /** Wait after a denied handshake before trying again, ms. Default 5 minutes. */
   deniedRetryMs?: number;
   log?: (line: string) => void;
@@ -89,11 +104,15 @@ export interface BayeuxClientOptions {
 class RefusedError extends Error {}
 /** The platform denied the handshake itself. */
 class DeniedError extends Error {}
-/** A failed exchange; `rehandshake`: the session is unusable. */
+/**
+ * A failed exchange; `rehandshake`: the session is unusable; `unreachable`: the platform did not answer at all
+ * (connection refused or reset), as opposed to answering badly.
+ */
 class ExchangeError extends Error {
   constructor(
     message: string,
     readonly rehandshake: boolean,
+    readonly unreachable = false,
   ) {
     super(message);
   }
@@ -104,6 +123,51 @@ class Stopped extends Error {}
 
 const UNKNOWN_CLIENT = /^402:/;
 
+/**
+ * Why the last attempt failed: `unreachable`, the platform did not answer (connection refused or reset);
+ * `failing`, it answered badly; `lost`, it no longer knows the session (402, or the watchdog gave up on it).
+ */
+type Trouble = "unreachable" | "failing" | "lost";
+
+/**
+ * How long to wait before the next attempt. Each kind of trouble has its own pace: probes while the platform is
+ * unreachable stay short (a platform coming back is noticed within a probe interval), bad answers back off up
+ * to half a minute, and a lost session is set up again at once unless the previous attempt lost one too (a 402
+ * after network errors is the platform back after a restart: handshake now, not after another back-off).
+ */
+class RetryPlan {
+  private readonly backoff: Backoff;
+  private readonly probe: Backoff;
+  private last: Trouble | undefined;
+
+  constructor(o: {
+    backoffMs: number;
+    maxBackoffMs: number;
+    probeMs: number;
+    maxProbeMs: number;
+    random: () => number;
+  }) {
+    this.backoff = new Backoff(o.backoffMs, o.maxBackoffMs, o.random);
+    this.probe = new Backoff(o.probeMs, o.maxProbeMs, o.random);
+  }
+
+  recovered() {
+    this.backoff.reset();
+    this.probe.reset();
+    this.last = undefined;
+  }
+
+  /** The wait before the next attempt; `quiet` when it is one more of a series already logged. */
+  after(trouble: Trouble, why: string): { ms: number; why: string; quiet: boolean } {
+    const previous = this.last;
+    this.last = trouble;
+    const quiet = trouble === "unreachable" && previous === "unreachable";
+    if (trouble === "lost" && previous !== "lost") return { ms: 0, why, quiet };
+    const ms = trouble === "unreachable" ? this.probe.next() : this.backoff.next();
+    return { ms, why, quiet };
+  }
+}
+
 export class BayeuxClient {
   private readonly clock: Clock;
   private readonly fetchImpl: typeof fetch;
@@ -111,9 +175,8 @@ export class BayeuxClient {
   private readonly keepAliveMs: number;
   private readonly graceMs: number;
   private readonly requestTimeoutMs: number;
-  private readonly backoffMs: number;
-  private readonly maxBackoffMs: number;
   private readonly deniedRetryMs: number;
+  private readonly retry: RetryPlan;
 
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
@@ -141,9 +204,14 @@ export class BayeuxClient {
     this.keepAliveMs = options.keepAliveMs ?? 600_000;
     this.graceMs = options.graceMs ?? 15_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-    this.backoffMs = options.backoffMs ?? 1_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.deniedRetryMs = options.deniedRetryMs ?? 300_000;
+    this.retry = new RetryPlan({
+      backoffMs: options.backoffMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 30_000,
+      probeMs: options.probeMs ?? 250,
+      maxProbeMs: options.maxProbeMs ?? 1_000,
+      random: options.random ?? Math.random,
+    });
   }
 
   get status(): BayeuxStatus {
@@ -238,14 +306,10 @@ export class BayeuxClient {
     }
   }
 
-  private nextBackoff(current: number): number {
-    return Math.min(this.maxBackoffMs, current === 0 ? this.backoffMs : current * 2);
-  }
-
   private async run(): Promise<void> {
-    let backoff = 0;
     let first = true;
     while (!this.stopped) {
+      let next: { ms: number; why: string; quiet?: boolean };
       try {
         if (!this.clientId) {
           this.setStatus(this.hadSession || this.suspect ? "reconnecting" : "handshaking");
@@ -256,7 +320,7 @@ export class BayeuxClient {
         const { reply, serverTime } = await this.connect();
         if (this.stopped) break;
         if (reply.successful) {
-          backoff = 0;
+          this.retry.recovered();
           if (first || this.suspect) {
             const gap = this.hadSession || this.suspect;
             const since = this.lastGood;
@@ -269,7 +333,7 @@ export class BayeuxClient {
             this.kickSync();
           } else this.lastGood = serverTime;
           const interval = this.advice.interval ?? 0;
-          if (interval > 0) await sleep(this.clock, interval, this.stopper.signal);
+          if (interval > 0 && !(await this.pause(interval))) break;
           continue;
         }
         const action = reply.advice?.reconnect ?? "retry";
@@ -279,14 +343,8 @@ export class BayeuxClient {
         this.setStatus("reconnecting");
         if (action === "handshake" || UNKNOWN_CLIENT.test(reply.error ?? "")) {
           this.dropSession();
-          // A session that was fine until now is re-established at once; repeated losses back off.
-          if (backoff === 0) {
-            backoff = this.backoffMs;
-            continue;
-          }
-        }
-        backoff = this.nextBackoff(backoff);
-        await sleep(this.clock, backoff, this.stopper.signal);
+          next = this.retry.after("lost", "session unknown to the platform");
+        } else next = this.retry.after("failing", "connect unsuccessful");
       } catch (err) {
         if (this.stopped) break;
         if (err instanceof RefusedError) {
@@ -300,21 +358,23 @@ export class BayeuxClient {
           this.log(`${err.message}; next attempt in ${this.deniedRetryMs} ms`);
           this.dropSession();
           this.setStatus("denied");
-          backoff = 0;
+          this.retry.recovered();
           if (!(await this.pause(this.deniedRetryMs))) break;
           continue;
         }
         this.setStatus("reconnecting");
-        if (err instanceof WatchdogAbort || err instanceof SessionLost) this.dropSession();
-        else if (err instanceof ExchangeError && err.rehandshake) this.dropSession();
-        if ((err instanceof SessionLost || err instanceof WatchdogAbort) && backoff === 0) {
-          backoff = this.backoffMs;
-          continue;
+        if (err instanceof WatchdogAbort || err instanceof SessionLost) {
+          this.dropSession();
+          next = this.retry.after("lost", describe(err));
+        } else {
+          if (err instanceof ExchangeError && err.rehandshake) this.dropSession();
+          const unreachable = err instanceof ExchangeError && err.unreachable;
+          next = this.retry.after(unreachable ? "unreachable" : "failing", describe(err));
         }
-        backoff = this.nextBackoff(backoff);
-        this.log(`${describe(err)}; retrying in ${backoff} ms`);
-        if (!(await this.pause(backoff))) break;
       }
+      if (next.ms === 0) continue;
+      if (!next.quiet) this.log(`${next.why}; next attempt in ${next.ms} ms`);
+      if (!(await this.pause(next.ms))) break;
     }
   }
 
@@ -533,7 +593,7 @@ export class BayeuxClient {
       // An abort carries its own reason (watchdog, stop, session lost); anything else is the network's.
       if (controller.signal.aborted) throw controller.signal.reason as Error;
       if (err instanceof RefusedError || err instanceof ExchangeError) throw err;
-      throw new ExchangeError(`request failed: ${describe(err)}`, false);
+      throw new ExchangeError(`platform unreachable: ${describe(err)}`, false, true);
     } finally {
       deadline.cancel();
       this.stopper.signal.removeEventListener("abort", onStop);
@@ -583,5 +643,8 @@ function parseMessages(text: string): BayeuxMessage[] {
 }
 
 function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  // fetch says only "fetch failed"; the reason (ECONNREFUSED, a reset) is its cause.
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
 }

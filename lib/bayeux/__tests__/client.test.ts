@@ -1,5 +1,5 @@
-// The server-side Bayeux client against the real emulator, with a loopback proxy to watch the wire and to break
-// it on purpose, and a hand-driven clock for back-off and watchdog (no test waits for real time to pass).
+// The shared Bayeux client against the real emulator, with a loopback proxy to watch the wire and to break it on
+// purpose, and a hand-driven clock for back-off and watchdog (no test waits for real time to pass).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   ADMIN_PASSWORD,
@@ -7,8 +7,9 @@ import {
   basic,
   startTestPlatform,
   type TestPlatform,
-} from "../../../../tests/support/platform.js";
-import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "../bayeux-client";
+} from "../../../tests/support/platform.js";
+import { freePort } from "../../../tests/support/emulator-process.js";
+import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "../client";
 import {
   Inbox,
   ManualClock,
@@ -17,7 +18,7 @@ import {
   startTestProxy,
   type ProxiedRequest,
   type TestProxy,
-} from "./support";
+} from "../../server/realtime/__tests__/support";
 
 let p: TestPlatform;
 let proxy: TestProxy;
@@ -60,6 +61,8 @@ function makeClient(options: Partial<BayeuxClientOptions> & { authorization?: st
     clock,
     holdMs: HOLD_MS,
     graceMs: GRACE_MS,
+    // Waits at their nominal value unless a test looks at the jitter.
+    random: () => 1,
     onEvent: (e) => events.push(e),
     ...rest,
   });
@@ -144,6 +147,47 @@ describe("session set-up", () => {
     await events.next((e) => e.type === "subscriptions" && !e.active.has("/managedobjects/*"));
     const unsub = await proxy.requests.next(from(mark, carries("/meta/unsubscribe")));
     expect(unsub.messages[0]).toMatchObject({ subscription: "/managedobjects/*" });
+  });
+
+  it("carries an agent's new operations on /notification/operations: the bare operation on /<agentId>", async () => {
+    // The simulated agents' use: a fixed channel subscribed before start, deliveries without a wrapper.
+    const agent = (
+      await rest(p, "POST", "/inventory/managedObjects", {
+        name: "Gateway",
+        c8y_IsDevice: {},
+        com_cumulocity_model_Agent: {},
+      })
+    ).id;
+    const { client, events } = makeClient({ url: `${proxy.url}/notification/operations` });
+    client.subscribe(`/${agent}`);
+    client.start();
+    await events.next(isSession(false));
+    expect([...client.subscribed]).toEqual([`/${agent}`]);
+    const op = await createOperation(agent);
+    expect(await events.next((e) => e.type === "message")).toEqual({
+      type: "message",
+      channel: `/${agent}`,
+      data: expect.objectContaining({ id: op.id, deviceId: agent, status: "PENDING", c8y_Restart: {} }),
+    });
+  });
+
+  it("reports a refused subscription once and does not ask for that channel again", async () => {
+    const { client, events } = makeClient();
+    client.subscribe("/operations/*");
+    client.subscribe("/alarms/*");
+    client.start();
+    expect(await events.next((e) => e.type === "subscribe-failed")).toEqual({
+      type: "subscribe-failed",
+      channel: "/alarms/*",
+      error: expect.stringMatching(/^403:/),
+    });
+    await events.next(isSession(false));
+    expect([...client.subscribed]).toEqual(["/operations/*"]);
+    const mark = proxy.requests.all.length;
+    client.subscribe("/managedobjects/*");
+    await events.next((e) => e.type === "subscriptions" && e.active.has("/managedobjects/*"));
+    const sub = await proxy.requests.next(from(mark, carries("/meta/subscribe")));
+    expect(sub.messages.map((m) => m.subscription)).toEqual(["/managedobjects/*"]);
   });
 
   it("says goodbye with /meta/disconnect when stopped", async () => {
@@ -261,7 +305,7 @@ describe("recovery", () => {
     await events.next((e) => e.type === "status" && e.status === "reconnecting");
   });
 
-  it("backs off after a failed exchange and reports the possible gap once it is back", async () => {
+  it("backs off after answers it cannot use (5xx), doubling, and reports the possible gap once it is back", async () => {
     const { client, events, clock } = makeClient({ backoffMs: 500 });
     client.subscribe("/operations/*");
     client.start();
@@ -272,13 +316,98 @@ describe("recovery", () => {
     const mark = proxy.requests.all.length;
     await createOperation();
     await events.next((e) => e.type === "status" && e.status === "reconnecting");
-    await clock.waitForTimer((d) => d === 500);
-    expect(proxy.requests.all.slice(mark).filter(carries("/meta/connect"))).toHaveLength(1);
+    for (const wait of [500, 1_000, 2_000]) {
+      await clock.waitForTimer((d) => d === wait);
+      clock.advance(wait);
+    }
+    await clock.waitForTimer((d) => d === 4_000);
+    expect(proxy.requests.all.slice(mark).filter(carries("/meta/connect"))).toHaveLength(4);
     fail = false;
-    clock.advance(500);
+    clock.advance(4_000);
     // Same session (the server still knows it), but deliveries may have been lost with the failed reply.
     expect(await events.next(isSession(true))).toMatchObject({ gap: true });
     expect(proxy.requests.all.slice(mark).filter(carries("/meta/handshake"))).toHaveLength(0);
+  });
+});
+
+describe("coming back after an outage", () => {
+  it("probes a platform that does not answer at short, jittered intervals that stop growing at 1 s", async () => {
+    const closed = await freePort(); // nothing listens there: every attempt is refused at once
+    const lines: string[] = [];
+    const { client, events, clock } = makeClient({
+      url: `http://127.0.0.1:${closed}/notification/realtime`,
+      random: () => 0,
+      log: (line) => lines.push(line),
+    });
+    client.start();
+    await events.next((e) => e.type === "status" && e.status === "handshaking");
+    // Nominal 250, 500, 1000, 1000 ms; the jitter source at its low end halves each.
+    for (const wait of [125, 250, 500, 500, 500]) {
+      await clock.waitForTimer((d) => d === wait);
+      expect(clock.pending()).toEqual([wait]);
+      clock.advance(wait);
+    }
+    expect(client.status).toBe("reconnecting");
+    // One log line for the whole series, with the reason.
+    expect(lines.filter((l) => l.includes("unreachable"))).toEqual([
+      expect.stringMatching(
+        /platform unreachable: fetch failed \(.*ECONNREFUSED.*\); next attempt in 125 ms/,
+      ),
+    ]);
+  });
+
+  it("handshakes at once when the platform answers 402 after network errors (it was restarted)", async () => {
+    const { client, events, clock } = makeClient();
+    client.subscribe("/operations/*");
+    client.start();
+    await events.next(isSession(false));
+    const first = await sessionsOpened.next();
+
+    // The platform goes away: the held connect is answered, the next one is reset, so are the probes.
+    proxy.decide = () => "reset";
+    const mark = proxy.requests.all.length;
+    await createOperation();
+    await events.next((e) => e.type === "status" && e.status === "reconnecting");
+    for (const wait of [250, 500, 1_000, 1_000]) {
+      await clock.waitForTimer((d) => d === wait);
+      clock.advance(wait);
+    }
+    await clock.waitForTimer((d) => d === 1_000);
+    expect(proxy.requests.all.slice(mark).filter(carries("/meta/connect"))).toHaveLength(5);
+    // It comes back without the session (as after a restart): one more probe, then no further wait.
+    expect(p.realtime.dropSession(first.clientId)).toBe(true);
+    proxy.decide = () => "forward";
+    clock.advance(1_000);
+    expect(await events.next(isSession(true))).toMatchObject({ gap: true });
+    expect(clock.pending().every((delay) => delay > GRACE_MS)).toBe(true);
+    const after = proxy.requests.all.slice(mark + 5).map((r) => r.channels.join(","));
+    expect(after).toEqual(["/meta/connect", "/meta/handshake", "/meta/subscribe", "/meta/connect"]);
+    expect((await sessionsOpened.next()).clientId).not.toBe(first.clientId);
+  });
+
+  it("backs off when a new session is lost again right away, instead of handshaking in a loop", async () => {
+    const { client, events, clock } = makeClient({ backoffMs: 700 });
+    client.subscribe("/operations/*");
+    client.start();
+    await events.next(isSession(false));
+    const unknown = JSON.stringify([
+      {
+        channel: "/meta/connect",
+        successful: false,
+        error: "402::Unknown client",
+        advice: { reconnect: "handshake", interval: 0 },
+      },
+    ]);
+    proxy.decide = (r) => (carries("/meta/connect")(r) ? { status: 200, body: unknown } : "forward");
+    const mark = proxy.requests.all.length;
+    await createOperation();
+    await clock.waitForTimer((d) => d === 700);
+    // The first 402 re-handshakes at once; the second, right after that handshake, waits.
+    expect(proxy.requests.all.slice(mark).filter(carries("/meta/handshake"))).toHaveLength(1);
+    proxy.decide = () => "forward";
+    clock.advance(700);
+    expect(await events.next(isSession(true))).toMatchObject({ gap: true });
+    expect(proxy.requests.all.slice(mark).filter(carries("/meta/handshake"))).toHaveLength(2);
   });
 });
 
