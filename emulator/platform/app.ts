@@ -7,8 +7,8 @@ import type { PlatformConfig, PlatformContext } from "./context.js";
 import { PlatformEvents } from "./events.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body.js";
 import { PlatformError } from "./http/errors.js";
-import { prefersPlainJson, vendorType } from "./http/media.js";
-import { Router, type Reply, type RequestContext } from "./http/router.js";
+import { prefersPlainJson, vendorType, type MediaType } from "./http/media.js";
+import { Router, type Handler, type Reply, type RequestContext } from "./http/router.js";
 import { migrate, type Db } from "./store/db.js";
 import { createIdAllocator } from "./store/ids.js";
 import { Hierarchy } from "./store/hierarchy.js";
@@ -94,62 +94,89 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const interceptors: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     for (const fn of interceptors) if (fn(req, res)) return;
-    dispatch(router, ctx, req, res).catch((err: unknown) => {
-      log("unhandled error while answering", err);
-      if (!res.headersSent) sendError(res, new PlatformError(500, "general/internalError", "Internal error"));
-      else res.destroy();
-    });
+    const method = effectiveMethod(req);
+    try {
+      dispatch(req, res, method)?.catch((err: unknown) => fail(req, res, method, err));
+    } catch (err) {
+      fail(req, res, method, err);
+    }
   };
   return { ctx, router, presence, bulkOperations, handle, intercept: (fn) => void interceptors.push(fn) };
 
-  async function dispatch(router: Router, ctx: PlatformContext, req: IncomingMessage, res: ServerResponse) {
-    let method = (req.method ?? "GET").toUpperCase();
-    const override = req.headers["x-http-method"];
-    if (
-      method === "POST" &&
-      typeof override === "string" &&
-      ["PUT", "DELETE"].includes(override.toUpperCase())
-    ) {
-      method = override.toUpperCase();
-    }
-    try {
-      const url = new URL(req.url ?? "/", "http://platform.invalid");
-      const segments: string[] = [];
-      for (const raw of url.pathname.split("/")) {
-        if (raw === "") continue;
-        try {
-          segments.push(decodeURIComponent(raw));
-        } catch {
-          throw new PlatformError(400, "general/Bad Request", "Malformed percent-encoding in the path");
-        }
+  /**
+   * Routes, authenticates and answers one request. Synchronous as long as nothing has to wait (a cached Basic
+   * credential, a synchronous handler: the common GET); a promise only when something does. Throws or rejects with
+   * what `fail` answers.
+   */
+  function dispatch(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> | undefined {
+    const { pathname, query } = parseTarget(req.url ?? "/");
+    const segments: string[] = [];
+    for (const raw of pathname.split("/")) {
+      if (raw === "") continue;
+      try {
+        segments.push(raw.includes("%") ? decodeURIComponent(raw) : raw);
+      } catch {
+        throw new PlatformError(400, "general/Bad Request", "Malformed percent-encoding in the path");
       }
-      const match = router.match(method, segments);
-      if (!match) throw new PlatformError(404, "general/Not Found", `Resource ${url.pathname} not found`);
-      const host = req.headers.host ?? "127.0.0.1";
-      const rc: RequestContext = {
-        req,
-        res,
-        method,
-        path: "/" + segments.map((s) => encodeURIComponent(s)).join("/"),
-        query: url.searchParams,
-        params: match.params,
-        baseUrl: `http://${host}`,
-        principal: undefined as never,
-      };
-      if (!match.options.public) rc.principal = await ctx.auth.authenticate(req);
-      const reply = await match.handler(rc);
-      send(req, res, method, reply);
-    } catch (err) {
-      if (err instanceof PlatformError) {
-        if (!req.complete) req.resume();
-        sendError(res, err);
-        return;
-      }
-      log(`${method} ${req.url}: unexpected error`, err);
-      req.resume();
-      sendError(res, new PlatformError(500, "general/internalError", "Internal error"));
     }
+    const match = router.match(method, segments);
+    if (!match) throw new PlatformError(404, "general/Not Found", `Resource ${pathname} not found`);
+    const host = req.headers.host ?? "127.0.0.1";
+    const rc: RequestContext = {
+      req,
+      res,
+      method,
+      path: "/" + segments.map((s) => encodeURIComponent(s)).join("/"),
+      query,
+      params: match.params,
+      baseUrl: `http://${host}`,
+      principal: undefined as never,
+    };
+    if (!match.options.public) {
+      const principal = ctx.auth.authenticate(req);
+      if (principal instanceof Promise)
+        return principal.then((p) => {
+          rc.principal = p;
+          return respond(rc, match.handler);
+        });
+      rc.principal = principal;
+    }
+    return respond(rc, match.handler);
   }
+
+  function respond(rc: RequestContext, handler: Handler): Promise<void> | undefined {
+    const reply = handler(rc);
+    if (reply instanceof Promise) return reply.then((r) => send(rc.req, rc.res, rc.method, r));
+    send(rc.req, rc.res, rc.method, reply);
+    return undefined;
+  }
+
+  /** A platform error is answered as such; anything else is logged and answered 500 (or the connection cut). */
+  function fail(req: IncomingMessage, res: ServerResponse, method: string, err: unknown): void {
+    if (res.headersSent) {
+      log(`${method} ${req.url}: error after the answer started`, err);
+      res.destroy();
+      return;
+    }
+    if (!req.complete) req.resume();
+    if (err instanceof PlatformError) {
+      sendError(res, err);
+      return;
+    }
+    log(`${method} ${req.url}: unexpected error`, err);
+    sendError(res, new PlatformError(500, "general/internalError", "Internal error"));
+  }
+}
+
+/** POST with X-HTTP-METHOD: PUT or DELETE stands for that method. */
+function effectiveMethod(req: IncomingMessage): string {
+  const method = (req.method ?? "GET").toUpperCase();
+  const override = req.headers["x-http-method"];
+  if (method === "POST" && typeof override === "string") {
+    const upper = override.toUpperCase();
+    if (upper === "PUT" || upper === "DELETE") return upper;
+  }
+  return method;
 }
 
 async function ensureUser(
@@ -173,16 +200,51 @@ function tokenSecret(db: Db): Buffer {
   return secret;
 }
 
+/**
+ * Path and query of a request target. Plain targets (ASCII path segments that cannot be dot segments, a printable
+ * query, no fragment), which is nearly every request, are split by hand; anything else goes through the WHATWG URL
+ * parser, which resolves dot segments and normalises encodings. Both give the same path and parameters.
+ */
+const PLAIN_TARGET = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)*\/?(?:\?[\x21-\x22\x24-\x7e]*)?$/;
+
+export function parseTarget(target: string): { pathname: string; query: URLSearchParams } {
+  if (PLAIN_TARGET.test(target)) {
+    const q = target.indexOf("?");
+    return q < 0
+      ? { pathname: target, query: new URLSearchParams() }
+      : { pathname: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
+  }
+  const url = new URL(target, "http://platform.invalid");
+  return { pathname: url.pathname, query: url.searchParams };
+}
+
+/** Content types per Accept header value and media type; clients send a handful of distinct values. */
+const contentTypes = new Map<string, string>();
+const MAX_CONTENT_TYPES = 1000;
+
+function contentTypeFor(accept: string | undefined, type: MediaType | undefined): string {
+  const key = `${type ?? ""}\u0000${accept ?? ""}`;
+  let value = contentTypes.get(key);
+  if (value === undefined) {
+    value = prefersPlainJson(accept) || !type ? "application/json" : vendorType(type);
+    if (contentTypes.size >= MAX_CONTENT_TYPES) contentTypes.clear();
+    contentTypes.set(key, value);
+  }
+  return value;
+}
+
 function send(req: IncomingMessage, res: ServerResponse, method: string, reply: Reply) {
-  const headers: Record<string, string | string[]> = { ...reply.headers };
+  const headers: Record<string, string | string[]> = reply.headers ? { ...reply.headers } : {};
   let payload: string | undefined;
   if (reply.raw !== undefined) {
     payload = reply.raw;
     headers["content-type"] = reply.rawContentType ?? "text/plain;charset=UTF-8";
-  } else if (reply.body !== undefined && !(reply.onlyWithAccept && !req.headers.accept)) {
-    payload = JSON.stringify(reply.body);
-    headers["content-type"] =
-      prefersPlainJson(req.headers.accept) || !reply.type ? "application/json" : vendorType(reply.type);
+  } else if (
+    (reply.body !== undefined || reply.json !== undefined) &&
+    !(reply.onlyWithAccept && !req.headers.accept)
+  ) {
+    payload = reply.json ?? JSON.stringify(reply.body);
+    headers["content-type"] = contentTypeFor(req.headers.accept, reply.type);
   }
   if (payload === undefined) {
     res.writeHead(reply.status, headers);

@@ -26,6 +26,8 @@ export interface EmulatorProcess {
   adminAuth: string;
   bootstrapAuth: string;
   dataDir: string;
+  /** The process id (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
   /** SIGKILL, as a crash: nothing flushed or answered, the data directory kept for a restart on it. */
   kill(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startEmulatorProcess(
     adminAuth: basic("t1000/admin", adminPassword),
     bootstrapAuth: basic("management/devicebootstrap", bootstrapPassword),
     dataDir,
+    pid: child.pid!,
     kill: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

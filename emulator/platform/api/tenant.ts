@@ -6,6 +6,9 @@ import { rolesOf } from "../auth/principal.js";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
+/** A login form holds a user name and a password; nothing legitimate comes near this size. */
+const MAX_LOGIN_FORM = 16 * 1024;
+
 interface LoginForm {
   username: string;
   password: string;
@@ -18,15 +21,14 @@ async function readLoginForm(
   rc: { req: IncomingMessage; query: URLSearchParams },
 ): Promise<LoginForm> {
   const type = (rc.req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  const raw = (await readBody(rc.req, 16 * 1024)).toString("utf8");
-  let form: URLSearchParams;
-  if (type === "application/x-www-form-urlencoded" || type === "") form = new URLSearchParams(raw);
-  else
+  // The type first: a body of another kind is refused as such, however large.
+  if (type !== "application/x-www-form-urlencoded" && type !== "")
     throw new PlatformError(
       415,
       "security/Unsupported Media Type",
       "Login expects application/x-www-form-urlencoded",
     );
+  const form = new URLSearchParams((await readBody(rc.req, MAX_LOGIN_FORM)).toString("utf8"));
   const grant = (form.get("grant_type") ?? "PASSWORD").toUpperCase();
   if (grant !== "PASSWORD")
     throw new PlatformError(400, "security/Bad Request", `Unsupported grant_type ${grant}`);
@@ -37,6 +39,16 @@ async function readLoginForm(
   const tenant = rc.query.get("tenant_id") || undefined;
   if (tenant && tenant !== ctx.config.tenant) throw unauthorized();
   return { username, password, tenant };
+}
+
+/**
+ * The host of a base URL without scheme and port (the vendor's `domainName` is a `hostname`): "[::1]:8111" → "::1".
+ * The base URL comes from the client's Host header, so this never throws on odd input.
+ */
+export function bareHost(baseUrl: string): string {
+  const host = baseUrl.replace(/^[a-z]+:\/\//i, "");
+  const bracketed = /^\[([^\]]*)\]/.exec(host);
+  return bracketed ? bracketed[1]! : host.replace(/:[^:]*$/, "");
 }
 
 export function registerTenantApi(router: Router, ctx: PlatformContext): void {
@@ -128,13 +140,13 @@ export function registerTenantApi(router: Router, ctx: PlatformContext): void {
   router.get("/tenant/currentTenant", (rc) => {
     if (rc.principal.kind === "bootstrap")
       throw new PlatformError(403, "security/Forbidden", "Access is denied");
-    const host = rc.baseUrl.replace(/^https?:\/\//, "");
+    const domainName = bareHost(rc.baseUrl);
     return {
       status: 200,
       type: "currentTenant",
       body: {
         name: rc.principal.tenant,
-        domainName: host,
+        domainName,
         allowCreateTenants: false,
         customProperties: {},
         applications: {

@@ -24,6 +24,17 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 const UNSAFE = new Set(["POST", "PUT", "DELETE", "PATCH"]);
 
+/** One principal per cached user record: requests with the same credential share it (nobody changes a principal). */
+const basicPrincipals = new WeakMap<object, Principal>();
+
+function basicPrincipal(found: Omit<Principal, "via" | "tokenId"> | undefined): Principal {
+  if (!found) throw unauthorized();
+  let principal = basicPrincipals.get(found);
+  if (!principal)
+    basicPrincipals.set(found, (principal = Object.freeze({ ...found, via: "basic" as const })));
+  return principal;
+}
+
 /** Authentication as the platform does it: Basic, Bearer (our JWT), or the OAI-Secure cookie with XSRF on writes. */
 export class Authenticator {
   private readonly isRevoked;
@@ -39,7 +50,8 @@ export class Authenticator {
     this.revoke = db.prepare("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)");
   }
 
-  async authenticate(req: IncomingMessage): Promise<Principal> {
+  /** The caller; synchronous for a Basic credential verified recently and for tokens, a promise otherwise. */
+  authenticate(req: IncomingMessage): Principal | Promise<Principal> {
     const header = req.headers.authorization;
     if (header) return this.fromHeader(header);
     const cookie = parseCookies(req.headers.cookie).get("authorization");
@@ -63,7 +75,7 @@ export class Authenticator {
     return this.fromBasic(token);
   }
 
-  async fromHeader(header: string): Promise<Principal> {
+  fromHeader(header: string): Principal | Promise<Principal> {
     const space = header.indexOf(" ");
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : "";
     const value = space > 0 ? header.slice(space + 1).trim() : "";
@@ -72,7 +84,7 @@ export class Authenticator {
     throw unauthorized();
   }
 
-  private async fromBasic(encoded: string): Promise<Principal> {
+  private fromBasic(encoded: string): Principal | Promise<Principal> {
     let decoded: string;
     try {
       decoded = Buffer.from(encoded, "base64").toString("utf8");
@@ -87,9 +99,8 @@ export class Authenticator {
     const tenant = slash >= 0 ? login.slice(0, slash) : undefined;
     const username = slash >= 0 ? login.slice(slash + 1) : login;
     if (!username) throw unauthorized();
-    const found = await this.users.verify(tenant, username, password);
-    if (!found) throw unauthorized();
-    return { ...found, via: "basic" };
+    const found = this.users.verifyCachedOrLater(tenant, username, password);
+    return found instanceof Promise ? found.then(basicPrincipal) : basicPrincipal(found);
   }
 
   private fromToken(token: string, via: "bearer" | "cookie"): Principal {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Db } from "../store/db.js";
 import { hashPassword, verifyPassword, type HashCost } from "./passwords.js";
 import type { Principal } from "./principal.js";
@@ -20,6 +20,10 @@ interface CacheEntry {
 }
 
 const CACHE_TTL_MS = 5 * 60_000;
+
+/** The cache key of a credential: its SHA-256 (one-shot, no hash object), so the cache never holds a password. */
+const cacheKey = (tenant: string, username: string, password: string) =>
+  hash("sha256", `${tenant}\u0000${username}\u0000${password}`, "base64");
 const CACHE_MAX = 10_000;
 
 /**
@@ -89,11 +93,35 @@ export class UserStore {
     username: string,
     password: string,
   ): Promise<Omit<Principal, "via" | "tokenId"> | undefined> {
+    return this.verifyCachedOrLater(tenant, username, password);
+  }
+
+  /**
+   * The same, answered synchronously when the pair was verified recently (every request of a polling device or a
+   * console); a promise only when scrypt must run.
+   */
+  verifyCachedOrLater(
+    tenant: string | undefined,
+    username: string,
+    password: string,
+  ): Omit<Principal, "via" | "tokenId"> | Promise<Omit<Principal, "via" | "tokenId"> | undefined> {
     const t = tenant ?? this.tenant;
-    const key = createHash("sha256").update(`${t}\u0000${username}\u0000${password}`).digest("base64");
+    const key = cacheKey(t, username, password);
+    return this.cached(key) ?? this.verifySlowly(key, t, username, password);
+  }
+
+  private cached(key: string): Omit<Principal, "via" | "tokenId"> | undefined {
     const hit = this.cache.get(key);
+    return hit && hit.expiresAt > this.now() ? hit.principal : undefined;
+  }
+
+  private async verifySlowly(
+    key: string,
+    t: string,
+    username: string,
+    password: string,
+  ): Promise<Omit<Principal, "via" | "tokenId"> | undefined> {
     const now = this.now();
-    if (hit && hit.expiresAt > now) return hit.principal;
     const row = this.getStmt.get(t, username) as UserRow | undefined;
     if (!row || !(await verifyPassword(password, row.password_hash))) return undefined;
     const principal = { tenant: row.tenant, username: row.username, kind: row.kind };

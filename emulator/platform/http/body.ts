@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { PlatformError } from "./errors.js";
+import { jsonProblem, MAX_BODY_NESTING } from "./limits.js";
 import { isJsonContentType } from "./media.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -29,7 +30,10 @@ function tooLarge(limit: number): PlatformError {
   return new PlatformError(413, "general/Request Entity Too Large", `Request body exceeds ${limit} bytes`);
 }
 
-/** Parses a JSON body; `resource` names the error token's prefix ("inventory", "devicecontrol", …). */
+/**
+ * Parses a JSON body; `resource` names the error token's prefix ("inventory", "devicecontrol", …). A body nested
+ * deeper than any API accepts, or with a number out of range (1e999), is 422 here, for every route alike.
+ */
 export async function readJson(req: IncomingMessage, resource: string, limit?: number): Promise<unknown> {
   if (!isJsonContentType(req.headers["content-type"])) {
     req.resume();
@@ -42,11 +46,15 @@ export async function readJson(req: IncomingMessage, resource: string, limit?: n
   const buf = await readBody(req, limit);
   const text = buf.toString("utf8").trim();
   if (text === "") throw new PlatformError(400, `${resource}/Bad Request`, "Request body is empty");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw new PlatformError(400, `${resource}/Bad Request`, `Could not parse JSON: ${(e as Error).message}`);
   }
+  const problem = jsonProblem(value, MAX_BODY_NESTING);
+  if (problem) throw new PlatformError(422, `${resource}/Invalid Data`, `The request body ${problem}`);
+  return value;
 }
 
 /** Like readJson but requires a JSON object (not an array, string or null). */

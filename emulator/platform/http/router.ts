@@ -24,6 +24,8 @@ export interface Reply {
   headers?: Record<string, string | string[]>;
   /** POST/PUT: the platform returns the resource only when the request carried an Accept header. */
   onlyWithAccept?: boolean;
+  /** The body as JSON text already (a hot read renders text directly); answered like `body`. */
+  json?: string;
   /** Raw payload already serialised (e.g. a bare number for /count). */
   raw?: string;
   rawContentType?: string;
@@ -52,9 +54,15 @@ export interface Match {
 /** A small segment router: "/inventory/managedObjects/:id/childDevices/:childId". */
 export class Router {
   private readonly routes: Route[] = [];
+  /** The routes by number of segments, in registration order: a request only meets routes of its own length. */
+  private readonly byLength = new Map<number, Route[]>();
 
   add(method: string, pattern: string, handler: Handler, options: RouteOptions = {}): this {
-    this.routes.push({ method, segments: pattern.split("/").filter(Boolean), handler, options });
+    const route = { method, segments: pattern.split("/").filter(Boolean), handler, options };
+    this.routes.push(route);
+    let same = this.byLength.get(route.segments.length);
+    if (!same) this.byLength.set(route.segments.length, (same = []));
+    same.push(route);
     return this;
   }
   get(p: string, h: Handler, o?: RouteOptions) {
@@ -82,7 +90,7 @@ export class Router {
   /** Finds the route for a method and decoded segments; 405 when the path exists for another method. */
   match(method: string, segments: string[]): Match | undefined {
     let pathMatched = false;
-    for (const route of this.routes) {
+    for (const route of this.byLength.get(segments.length) ?? []) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       // Static segments beat parameters: routes are tried in registration order, so register literals first.
@@ -99,12 +107,15 @@ export class Router {
 
 function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
   if (pattern.length !== actual.length) return undefined;
+  // Literals first, so that a route that does not match allocates nothing.
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    if (p.charCodeAt(0) !== 58 /* ":" */ && p !== actual[i]) return undefined;
+  }
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i]!;
-    const a = actual[i]!;
-    if (p.startsWith(":")) params[p.slice(1)] = a;
-    else if (p !== a) return undefined;
+    if (p.charCodeAt(0) === 58) params[p.slice(1)] = actual[i]!;
   }
   return params;
 }

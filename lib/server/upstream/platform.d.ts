@@ -582,6 +582,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/devicecontrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entry point of the Device control API with the URI templates of the operation collection */
+        get: operations["getDeviceControlApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/devicecontrol/newDeviceRequests": {
         parameters: {
             query?: never;
@@ -957,6 +974,10 @@ export interface components {
              * @example t55501
              */
             name: string;
+            /**
+             * Format: hostname
+             * @description The tenant's host name, without scheme or port.
+             */
             domainName: string;
             allowCreateTenants?: boolean;
             /** @description `tenantType: TRIAL` marks trial tenants. */
@@ -1022,9 +1043,10 @@ export interface components {
         };
         InventoryApi: {
             self?: components["schemas"]["Link"];
-            /** @description Link to the managed object collection. */
+            /** @description The managed object collection; `references` is always empty here. */
             managedObjects?: {
-                [key: string]: unknown;
+                self: components["schemas"]["Link"];
+                references?: unknown[];
             };
             /** @description URI template with {type}. */
             managedObjectsForType: string;
@@ -1032,6 +1054,24 @@ export interface components {
             managedObjectsForFragmentType: string;
             /** @description URI template with {ids}. */
             managedObjectsForListOfIds: string;
+        };
+        DeviceControlApi: {
+            self: components["schemas"]["Link"];
+            /** @description The operation collection; `operations` is always empty here. */
+            operations: {
+                self: components["schemas"]["Link"];
+                operations?: unknown[];
+            };
+            /** @description URI template with {status}. */
+            operationsByStatus: string;
+            /** @description URI template with {agentId}. */
+            operationsByAgentId: string;
+            /** @description URI template with {agentId} and {status}. */
+            operationsByAgentIdAndStatus?: string;
+            /** @description URI template with {deviceId}. */
+            operationsByDeviceId: string;
+            /** @description URI template with {deviceId} and {status}. */
+            operationsByDeviceIdAndStatus?: string;
         };
         IdentityApi: {
             self?: components["schemas"]["Link"];
@@ -1173,12 +1213,12 @@ export interface components {
         };
         /** @description What linking children answers, depending on the request variant. */
         ChildLinkResult: components["schemas"]["ManagedObjectReference"] | components["schemas"]["ManagedObjectReferenceList"] | components["schemas"]["ManagedObject"];
-        /** @description Names an existing object by id (or, in the legacy form, by its self URL). */
+        /** @description Names an existing object by id, which the vendor requires (the emulator also takes the legacy form with only a self URL; clients must not rely on it). */
         ManagedObjectReferenceInput: {
             managedObject: {
-                id?: components["schemas"]["Id"];
+                id: components["schemas"]["Id"];
                 self?: components["schemas"]["Link"];
-            } | unknown | unknown;
+            };
         };
         ManagedObjectReferenceCollectionInput: {
             references: components["schemas"]["ManagedObjectReferenceInput"][];
@@ -1288,6 +1328,7 @@ export interface components {
             delivery?: components["schemas"]["OperationDelivery"];
             /** @description Only when listing with agentId. */
             deviceExternalIDs?: {
+                self?: components["schemas"]["Link"];
                 externalIds: {
                     externalId: string;
                     type: string;
@@ -1679,6 +1720,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
@@ -1709,6 +1751,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
@@ -3031,6 +3074,29 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["InvalidData"];
+        };
+    };
+    getDeviceControlApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API resource. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.com.nsn.cumulocity.devicecontrolapi+json": components["schemas"]["DeviceControlApi"];
+                    "application/json": components["schemas"]["DeviceControlApi"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getNewDeviceRequests: {

@@ -11,7 +11,8 @@ let p: TestPlatform;
 /** The data set, by name; ids ascend in creation order. */
 const ids: Record<string, string> = {};
 
-async function create(key: string, body: Json): Promise<string> {
+/** Creates an object; an `owner` is set by a PUT afterwards (a create always belongs to its creator). */
+async function create(key: string, { owner, ...body }: Json): Promise<string> {
   const res = await p.request("/inventory/managedObjects", {
     method: "POST",
     headers: JSON_HEADERS,
@@ -19,6 +20,14 @@ async function create(key: string, body: Json): Promise<string> {
   });
   expect(res.status).toBe(201);
   ids[key] = ((await res.json()) as Json).id as string;
+  if (owner !== undefined) {
+    const handedOver = await p.request(`/inventory/managedObjects/${ids[key]}`, {
+      method: "PUT",
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ owner }),
+    });
+    expect(handedOver.status).toBe(200);
+  }
   return ids[key];
 }
 

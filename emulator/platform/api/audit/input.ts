@@ -1,6 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import { isPlainObject } from "../../http/body.js";
 import { invalidData, missingFields } from "../../http/errors.js";
+import { assertFieldName, assertStorable } from "../../http/limits.js";
 import { isId } from "../../store/hierarchy.js";
 import { parseDateParam, parseTimestamp } from "../devicecontrol/common.js";
 import { SOURCE_DEVICE } from "./serialize.js";
@@ -82,7 +83,8 @@ export function readAuditRecord(body: Record<string, unknown>): AuditInput {
   const own = new Set(["type", "source", "activity", "text", "time", "severity", "user", SOURCE_DEVICE]);
   for (const [key, value] of Object.entries(body)) {
     if (own.has(key) || READ_ONLY.has(key)) continue;
-    if (key.trim() === "") throw bad("Fragment names must not be empty");
+    assertFieldName(key, RESOURCE);
+    assertStorable(value, RESOURCE, `Fragment '${key.slice(0, 64)}'`);
     // defineProperty keeps a "__proto__" key an ordinary property.
     Object.defineProperty(fragments, key, { value, enumerable: true, writable: true, configurable: true });
   }

@@ -2,6 +2,7 @@ import { generatePassword } from "../../auth/passwords.js";
 import type { Principal } from "../../auth/principal.js";
 import { isoTime, type PlatformContext } from "../../context.js";
 import { invalidData } from "../../http/errors.js";
+import { assertFieldName, MAX_NESTING } from "../../http/limits.js";
 import { deviceIdProblem, deviceUserName, RESOURCE } from "./common.js";
 import { CsvError, parseCsv, type CsvRecord } from "./csv.js";
 import { publishInventoryChanges, type InventoryChanges } from "./registration-inventory.js";
@@ -278,6 +279,12 @@ function readColumns(header: string[]): Columns {
       const path = name.split(".");
       if (path.some((s) => s.trim() === ""))
         throw invalidData(RESOURCE, `Column ${name} is not a valid property name`);
+      // Every dot is a level of the stored fragment; the same limits hold as for any other write.
+      if (path.length > MAX_NESTING)
+        throw invalidData(RESOURCE, `Column ${name.slice(0, 64)}… nests more than ${MAX_NESTING} levels`);
+      for (const segment of path) assertFieldName(segment, RESOURCE);
+      if (path[0]!.startsWith("$"))
+        throw invalidData(RESOURCE, `Column ${name} is not a valid property name: it starts with '$'`);
       if (RESERVED_PROPERTIES.has(path[0]!))
         throw invalidData(RESOURCE, `Column ${name} would overwrite the platform's own field ${path[0]}`);
       cols.custom.push({ path, index });

@@ -18,6 +18,26 @@ export function registerDeviceControlApi(router: Router, ctx: PlatformContext): 
   const bulk = bulkRegistration(ctx, svc);
   const { tenant } = ctx.config;
 
+  // GET /devicecontrol – API root with the URI templates of the operation collection (the vendor's
+  // deviceControlApiResource); like the other roots, for every user but the bootstrap user.
+  router.get("/devicecontrol", (rc) => {
+    if (rc.principal.kind === "bootstrap") throw forbidden();
+    const list = `${rc.baseUrl}/devicecontrol/operations`;
+    return {
+      status: 200,
+      type: "deviceControlApi",
+      body: {
+        self: `${rc.baseUrl}/devicecontrol`,
+        operations: { self: list, operations: [] },
+        operationsByStatus: `${list}?status={status}`,
+        operationsByAgentId: `${list}?agentId={agentId}`,
+        operationsByAgentIdAndStatus: `${list}?agentId={agentId}&status={status}`,
+        operationsByDeviceId: `${list}?deviceId={deviceId}`,
+        operationsByDeviceIdAndStatus: `${list}?deviceId={deviceId}&status={status}`,
+      },
+    };
+  });
+
   // GET /devicecontrol/newDeviceRequests – every request in creation order; no status filter (§0a).
   router.get("/devicecontrol/newDeviceRequests", (rc) => {
     requireAdmin(rc.principal);

@@ -4,6 +4,7 @@ import { isoTime, type PlatformContext } from "../../context.js";
 import type { ChangeEvent } from "../../events.js";
 import { isPlainObject } from "../../http/body.js";
 import { duplicate, invalidData, missingFields, notFound } from "../../http/errors.js";
+import { assertFieldName, assertStorable } from "../../http/limits.js";
 import type { Paging } from "../../http/paging.js";
 import { isId } from "../../store/hierarchy.js";
 import { deviceUserName, optionalString, readDeviceId, RESOURCE } from "./common.js";
@@ -63,6 +64,10 @@ export class RegistrationService {
     const groupId = this.readGroupId(body.groupId);
     const custom = body.customProperties ?? {};
     if (!isPlainObject(custom)) throw invalidData(RESOURCE, "customProperties must be a JSON object");
+    for (const [key, value] of Object.entries(custom)) {
+      assertFieldName(key, RESOURCE);
+      assertStorable(value, RESOURCE, `Custom property '${key.slice(0, 64)}'`);
+    }
     return this.ctx.db.transaction(() => {
       if (this.requests.get.get(id))
         throw duplicate(RESOURCE, `A new device request with ID ${id} already exists`);

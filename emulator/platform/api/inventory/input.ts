@@ -1,5 +1,6 @@
 import { invalidData } from "../../http/errors.js";
 import { isPlainObject } from "../../http/body.js";
+import { assertFieldName, assertStorable } from "../../http/limits.js";
 import { MAINTAINED } from "../../presence/rules.js";
 
 /**
@@ -27,10 +28,6 @@ export const READ_ONLY = new Set([
   ...MAINTAINED,
 ]);
 
-/** SQLite's JSON functions stop at 1000 levels; stored objects stay far below so that queries never fail. */
-const MAX_DEPTH = 100;
-const MAX_KEY_LENGTH = 512;
-
 export interface ExternalIdInput {
   type: string;
   externalId: string;
@@ -47,18 +44,6 @@ export interface MoInput {
 }
 
 const bad = (message: string) => invalidData("inventory", message);
-
-function depthExceeds(value: unknown, limit: number): boolean {
-  // Iterative, so a hostile body cannot overflow the stack of the check itself.
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== "object" || v === null) continue;
-    if (d > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return false;
-}
 
 function optionalString(body: Record<string, unknown>, key: string): string | null | undefined {
   if (!Object.hasOwn(body, key)) return undefined;
@@ -82,13 +67,17 @@ export function parseExternalIds(value: unknown): ExternalIdInput[] {
   });
 }
 
-/** Validates a managed object body; `mode` decides whether null means "remove" (update) or "absent" (create). */
+/**
+ * Validates a managed object body; `mode` decides whether null means "remove" (update) or "absent" (create).
+ * `owner` is writable on update only: the vendor's create schema (managedObjectCreate) has no owner, so a new object
+ * always belongs to the user who creates it and an `owner` in a POST body is ignored like the read-only fields.
+ */
 export function parseMoInput(body: unknown, mode: "create" | "update"): MoInput {
   if (!isPlainObject(body)) throw bad("A managed object must be a JSON object");
   const input: MoInput = { fragments: new Map(), externalIds: [] };
   input.name = optionalString(body, "name");
   input.type = optionalString(body, "type");
-  if (Object.hasOwn(body, "owner")) {
+  if (mode === "update" && Object.hasOwn(body, "owner")) {
     const owner = body.owner;
     if (typeof owner !== "string" || owner.trim() === "") throw bad("'owner' must be a non-empty string");
     input.owner = owner;
@@ -100,11 +89,11 @@ export function parseMoInput(body: unknown, mode: "create" | "update"): MoInput 
       if (mode === "create") input.externalIds = parseExternalIds(value);
       continue;
     }
-    if (key === "" || key.includes(".") || key.startsWith("$") || key.length > MAX_KEY_LENGTH)
-      throw bad(
-        `Invalid fragment name '${key.slice(0, 64)}': it must not be empty, contain '.' or start with '$'`,
-      );
-    if (depthExceeds(value, MAX_DEPTH)) throw bad(`Fragment '${key}' is nested too deeply`);
+    // '.' and a leading '$' are reserved by the query language (a path separator, operators).
+    if (key.includes(".") || key.startsWith("$"))
+      throw bad(`Invalid fragment name '${key.slice(0, 64)}': it must not contain '.' or start with '$'`);
+    assertFieldName(key, "inventory");
+    assertStorable(value, "inventory", `Fragment '${key.slice(0, 64)}'`);
     if (mode === "create" && value === null) continue;
     input.fragments.set(key, value);
   }

@@ -34,6 +34,12 @@ const COLUMNS: Record<string, Column> = {
 
 const SQL_OPS: Record<Exclude<CompareOp, "ne">, string> = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" };
 
+/**
+ * The fragments as SQLite's JSON functions may read them: a document nested 1000 levels deep (stored before the
+ * nesting limit) would make the whole query fail, so it reads as NULL and matches no JSON condition instead.
+ */
+export const READABLE_FRAGMENTS = "IIF(json_valid(m.fragments), m.fragments, NULL)";
+
 /** `$."a"."b"`: every segment quoted so that keys with '-', '@' or ':' stay single keys. */
 export function jsonPath(segments: readonly string[]): string {
   return "$" + segments.map((s) => `."${s}"`).join("");
@@ -92,7 +98,7 @@ export class QueryCompiler {
       const col = COLUMNS[k.path.join(".")];
       if (col?.kind === "text" && k.path[0] === "name") return `m.name COLLATE NOCASE ${dir}`;
       if (col) return `${col.sql} ${dir}`;
-      return `json_extract(m.fragments, ${this.params.add(jsonPath(k.path))}) ${dir}`;
+      return `json_extract(${READABLE_FRAGMENTS}, ${this.params.add(jsonPath(k.path))}) ${dir}`;
     });
     // Ties keep a stable order (the id), in the direction of the last key so an index can be walked backwards.
     const lastDir = keys[keys.length - 1]!.dir === "desc" ? "DESC" : "ASC";
@@ -107,7 +113,7 @@ export class QueryCompiler {
         if (path.some((s) => s === "")) throw new QuerySyntaxError("empty fragment name");
         if (path.length === 1)
           return `EXISTS (SELECT 1 FROM mo_fragments f WHERE f.fragment = ${this.params.add(path[0])} AND f.mo_id = m.id)`;
-        return `(json_type(m.fragments, ${this.params.add(jsonPath(path))}) IS NOT NULL)`;
+        return `(json_type(${READABLE_FRAGMENTS}, ${this.params.add(jsonPath(path))}) IS NOT NULL)`;
       }
       case "hasany":
         return `EXISTS (SELECT 1 FROM mo_fragments f WHERE f.mo_id = m.id AND f.fragment IN (SELECT value FROM json_each(${this.params.add(JSON.stringify(args))})))`;
@@ -129,7 +135,7 @@ export class QueryCompiler {
   private compare(path: string[], op: Exclude<CompareOp, "ne">, value: Literal): string {
     const col = COLUMNS[path.join(".")];
     if (col) return this.compareColumn(col, op, value);
-    const json = this.compareJson("m.fragments", path, op, value, 0);
+    const json = this.compareJson(READABLE_FRAGMENTS, path, op, value, 0);
     const pre = textPrefilter(op, value);
     // The prefilter is implied by the comparison, so adding it changes no result (also under NOT), only speed.
     return pre === undefined ? json : `(m.fragments LIKE ${this.params.add(pre)} ESCAPE '\\' AND ${json})`;

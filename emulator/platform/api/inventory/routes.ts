@@ -9,7 +9,7 @@ import { actorOf } from "../audit/service.js";
 import { isHeartbeat, isHeartbeatBody, parseMoInput, type MoInput } from "./input.js";
 import { buildListSql, invalidQuery, renderOptions, selectPage, type ListSql } from "./list.js";
 import { registerReferenceRoutes } from "./references.js";
-import { renderMany, type Json } from "./serialize.js";
+import { renderMany, renderOneJson, type Json } from "./serialize.js";
 import { inventoryService, requireUser, type InventoryService } from "./service.js";
 
 /** Bulk create and bulk update take at most this many objects (platform-api.md §4.5). */
@@ -65,7 +65,8 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
       type: "inventoryApi",
       body: {
         self: `${rc.baseUrl}/inventory`,
-        managedObjects: { self: list, managedObjects: [] },
+        // The vendor's inventoryApiResource names the (always empty) embedded list `references`.
+        managedObjects: { self: list, references: [] },
         managedObjectsForType: `${list}?type={type}`,
         managedObjectsForFragmentType: `${list}?fragmentType={fragmentType}`,
         managedObjectsForListOfIds: `${list}?ids={ids}`,
@@ -161,7 +162,7 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
   router.get("/inventory/managedObjects/:id", (rc) => {
     const opts = renderOptions(rc);
     const row = svc.accessible(rc.principal, rc.params.id!);
-    return { status: 200, type: "managedObject", body: renderMany(store, [row], opts)[0] };
+    return { status: 200, type: "managedObject", json: renderOneJson(store, row, opts) };
   });
 
   // PUT /inventory/managedObjects/{id} – fragment-wise replace; `{}` or `{id}` alone is a heartbeat.

@@ -104,6 +104,49 @@ function childKindOf(pkind: ParentKind): ChildKind {
   return CHILD_KINDS.find((k) => PARENT_OF[k] === pkind)!;
 }
 
+/**
+ * The JSON text of one object, byte for byte what `JSON.stringify(renderOne(…))` gives, built as text: the stored
+ * fragments (JSON.stringify output) are spliced in unparsed and the references come from one query. This is the
+ * GET of one object, the hottest read (docs/emulator-performance.md); `withParents` (all ancestors) takes the object
+ * path. The splice relies on what every writer guarantees: stored fragments never hold the names rendered around
+ * them (id, self, name, type, owner, the timestamps, the reference collections; see parseMoInput's READ_ONLY).
+ */
+export function renderOneJson(store: InventoryStore, row: MoRow, opts: RenderOptions): string {
+  if (opts.withParents) return JSON.stringify(renderOne(store, row, opts));
+  const frags = row.fragments;
+  // Every link below is the (escaped) base URL followed by ASCII path segments and digits.
+  const base = JSON.stringify(opts.baseUrl).slice(1, -1);
+  const id = String(row.id);
+  const self = `${base}/inventory/managedObjects/${id}`;
+  let out = `{"id":"${id}","self":"${self}"`;
+  if (row.name !== null) out += `,"name":${JSON.stringify(row.name)}`;
+  if (row.type !== null) out += `,"type":${JSON.stringify(row.type)}`;
+  out += `,"owner":${JSON.stringify(row.owner)},"creationTime":${JSON.stringify(row.creation_time)}`;
+  out += `,"lastUpdated":${JSON.stringify(row.last_updated)}`;
+  if (frags.length > 2) out += `,${frags.slice(1, -1)}`;
+  const refs = store.referencesOf(row.id);
+  for (let up = 0; up <= 1; up++) {
+    for (const kind of CHILD_KINDS) {
+      const coll = up === 0 ? kind : PARENT_OF[kind];
+      const collSelf = `${self}/${coll}`;
+      let items = "";
+      let n = 0;
+      for (const r of refs) {
+        if (r.up !== up || r.kind !== kind) continue;
+        n++;
+        if (!opts.withChildren && up === 0) continue;
+        items += `${items === "" ? "" : ","}{"self":"${collSelf}/${r.target}","managedObject":{"id":"${r.target}"`;
+        if (r.name !== null && !(up === 0 && opts.skipChildrenNames)) items += `,"name":${JSON.stringify(r.name)}`;
+        items += `,"self":"${base}/inventory/managedObjects/${r.target}"}}`;
+      }
+      out += `,"${coll}":{"self":"${collSelf}","references":[${items}]`;
+      if (up === 0 && opts.withChildrenCount && n > 0) out += `,"count":${n}`;
+      out += "}";
+    }
+  }
+  return `${out}}`;
+}
+
 export function renderOne(store: InventoryStore, row: MoRow, opts: RenderOptions): Json {
   return renderMany(store, [row], opts)[0]!;
 }

@@ -1,6 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import { isoTime, type PlatformContext } from "../../context.js";
 import { forbidden, notFound } from "../../http/errors.js";
+import { assertDocumentSize } from "../../http/limits.js";
 import { isId } from "../../store/hierarchy.js";
 import { auditService, auditText, type Actor } from "../audit/service.js";
 import { externalIdTaken, validateExternalId } from "../identity/service.js";
@@ -68,15 +69,9 @@ export class InventoryService {
     return row;
   }
 
-  /** Owner of a new object: the creating user; only admins may name someone else. */
-  private ownerForCreate(p: Principal, input: MoInput): string {
-    if (input.owner === undefined) return p.username;
-    if (p.kind !== "admin" && input.owner !== p.username) throw forbidden("Access is denied: owner");
-    return input.owner;
-  }
-
+  /** The creating user owns the new object (an `owner` in the body is not read on create, see parseMoInput). */
   createInTx(p: Principal, input: MoInput, nowMs: number): MoRow {
-    const owner = this.ownerForCreate(p, input);
+    const owner = p.username;
     for (const { type, externalId } of input.externalIds) {
       validateExternalId(type, externalId, "inventory");
       if (this.externalIds.find(type, externalId)) throw externalIdTaken(type, externalId);
@@ -122,13 +117,15 @@ export class InventoryService {
       throw forbidden("Access is denied: owner");
     const current = JSON.parse(row.fragments) as Record<string, unknown>;
     const merged = this.withMaintained(row.id, mergeFragments(current, input.fragments).merged);
+    const fragments = JSON.stringify(merged);
+    assertDocumentSize(fragments, this.ctx.config.bodyLimit, "inventory");
     const next: MoRow = {
       ...row,
       name: input.name === undefined ? row.name : input.name,
       type: input.type === undefined ? row.type : input.type,
       owner: input.owner ?? row.owner,
       last_updated: bumped(row.last_updated, nowMs),
-      fragments: JSON.stringify(merged),
+      fragments,
     };
     this.store.update(next, ...fragmentDiff(current, merged));
     return next;

@@ -28,6 +28,15 @@ export interface MoRow {
   fragments: string;
 }
 
+/** A reference of one object (referencesOf): `up` 0 for a child, 1 for a parent; `ord` orders within a kind. */
+export interface ReferenceRow {
+  up: 0 | 1;
+  kind: ChildKind;
+  target: number;
+  name: string | null;
+  ord: number;
+}
+
 export interface RefRow {
   /** The object whose collection holds the reference (parent for child lists, child for parent lists). */
   holder: number;
@@ -81,6 +90,14 @@ export class InventoryStore {
         FROM mo_refs r JOIN managed_objects m ON m.id = r.child_id
         WHERE r.parent_id IN (SELECT value FROM json_each(?))
         ORDER BY r.parent_id, r.kind, r.seq`),
+      // One object's direct references both ways in one statement (the GET of one object). Unordered: a sort
+      // here costs a temporary B-tree per branch, more than sorting the few rows in referencesOf.
+      referencesOf: p(`
+        SELECT 0 AS up, r.kind, r.child_id AS target, m.name, r.seq AS ord
+        FROM mo_refs r JOIN managed_objects m ON m.id = r.child_id WHERE r.parent_id = @id
+        UNION ALL
+        SELECT 1, r.kind, r.parent_id, m.name, r.parent_id
+        FROM mo_refs r JOIN managed_objects m ON m.id = r.parent_id WHERE r.child_id = @id`),
       childCounts: p(`
         SELECT parent_id AS holder, kind, count(*) AS n FROM mo_refs
         WHERE parent_id IN (SELECT value FROM json_each(?)) GROUP BY parent_id, kind`),
@@ -150,7 +167,7 @@ export class InventoryStore {
         SELECT m.id, m.fragments -> '$.c8y_RequiredAvailability' AS required,
           m.fragments -> '$.c8y_Availability' AS availability, m.fragments -> '$.c8y_Connection' AS connection
         FROM mo_fragments f JOIN managed_objects m ON m.id = f.mo_id
-        WHERE f.fragment = 'c8y_RequiredAvailability'`),
+        WHERE f.fragment = 'c8y_RequiredAvailability' AND json_valid(m.fragments)`),
       ownersOfDevices: p(`
         SELECT DISTINCT m.owner FROM managed_objects m
         JOIN mo_fragments f ON f.mo_id = m.id AND f.fragment = 'c8y_IsDevice'
@@ -212,6 +229,17 @@ export class InventoryStore {
 
   children(ids: readonly number[]): RefRow[] {
     return this.s.children!.all(idsParam(ids)) as RefRow[];
+  }
+
+  /**
+   * The direct children (`up` 0) and parents (`up` 1) of one object; within each kind children in link order,
+   * parents by id, as `children` and `parents` order them.
+   */
+  referencesOf(id: number): ReferenceRow[] {
+    const rows = this.s.referencesOf!.all({ id }) as ReferenceRow[];
+    // Rendering picks the rows of each direction and kind in turn; only the order within one matters.
+    if (rows.length > 1) rows.sort((a, b) => a.ord - b.ord);
+    return rows;
   }
 
   childCounts(ids: readonly number[]): { holder: number; kind: ChildKind; n: number }[] {

@@ -1,5 +1,6 @@
 import type { Principal } from "../../auth/principal.js";
 import { invalidData, missingFields } from "../../http/errors.js";
+import { assertFieldName, assertStorable } from "../../http/limits.js";
 import { isId } from "../../store/hierarchy.js";
 import { parseDateParam, RESOURCE } from "../devicecontrol/common.js";
 import { OPERATION_STATUSES, type OperationFilter, type OperationStatus } from "./store.js";
@@ -9,8 +10,14 @@ import { OPERATION_STATUSES, type OperationFilter, type OperationStatus } from "
  * are 422 devicecontrol/Invalid Data before anything is read or written.
  */
 
-/** Fields the platform maintains; in a request body they are ignored, never stored as fragments. */
+/**
+ * Fields the platform maintains; in a request body they are ignored, never stored as fragments. `owner` and
+ * `lastUpdated` are no fields of an operation, but they name the platform's own metadata of every resource: stored
+ * as fragments they would look like platform data nobody maintains (docs/contract.md, "Read-only fields").
+ */
 const READ_ONLY = new Set([
+  "owner",
+  "lastUpdated",
   "id",
   "self",
   "creationTime",
@@ -28,12 +35,13 @@ export function isStatus(v: unknown): v is OperationStatus {
   return typeof v === "string" && (OPERATION_STATUSES as readonly string[]).includes(v);
 }
 
-/** Custom fragments of a body: read-only fields dropped, empty names refused. */
+/** Custom fragments of a body: read-only fields dropped; unusable names and values too deep to store refused. */
 export function fragmentsOf(body: Record<string, unknown>): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [key, value] of Object.entries(body)) {
     if (READ_ONLY.has(key)) continue;
-    if (key.trim() === "") throw invalidData(RESOURCE, "Fragment names must not be empty");
+    assertFieldName(key, RESOURCE);
+    assertStorable(value, RESOURCE, `Fragment '${key.slice(0, 64)}'`);
     out.set(key, value);
   }
   return out;

@@ -1,6 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import { isoTime, type PlatformContext } from "../../context.js";
 import { forbidden, invalidData, notFound } from "../../http/errors.js";
+import { assertDocumentSize } from "../../http/limits.js";
 import type { Paging } from "../../http/paging.js";
 import { isId } from "../../store/hierarchy.js";
 import { auditChange, auditService, auditText, type Actor, type AuditService } from "../audit/service.js";
@@ -224,7 +225,9 @@ export class OperationsService {
       }
       const failureReason =
         status === "FAILED" ? (reason === undefined ? current.failure_reason : (reason ?? null)) : null;
-      this.store.update(current.id, status, failureReason, JSON.stringify(Object.fromEntries(fragments)));
+      const json = JSON.stringify(Object.fromEntries(fragments));
+      assertDocumentSize(json, this.ctx.config.bodyLimit, RESOURCE);
+      this.store.update(current.id, status, failureReason, json);
       const row = this.store.get(current.id)!;
       if (row.status !== current.status) {
         const changes = [auditChange("status", STATUS_TYPE, current.status, row.status)];

@@ -53,6 +53,22 @@ export interface OperationFilter {
   bulkOperationId?: number;
 }
 
+/**
+ * SQL function: the top-level keys of a JSON object as `{"key": null, …}`, parsed by V8, which has no depth limit;
+ * `{}` for anything else. Only documents SQLite's own JSON functions refuse are passed to it.
+ */
+const TOP_LEVEL_KEYS = "c8y_top_level_keys";
+
+function topLevelKeys(text: unknown): string {
+  try {
+    const value = typeof text === "string" ? (JSON.parse(text) as unknown) : undefined;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return "{}";
+    return JSON.stringify(Object.fromEntries(Object.keys(value).map((k) => [k, null])));
+  } catch {
+    return "{}";
+  }
+}
+
 interface CompiledFilter {
   /** Optional WITH clause (device users: the objects they may see). */
   with: string;
@@ -83,7 +99,11 @@ function compile(f: OperationFilter): CompiledFilter {
     out.params.push(...f.statuses);
   }
   if (f.fragmentType !== undefined) {
-    out.where.push("EXISTS (SELECT 1 FROM json_each(o.fragments) j WHERE j.key = ?)");
+    // A document SQLite cannot parse (nested 1000 levels, stored before the nesting limit) is read by its keys.
+    out.where.push(
+      "EXISTS (SELECT 1 FROM json_each(IIF(json_valid(o.fragments), o.fragments, " +
+        `${TOP_LEVEL_KEYS}(o.fragments))) j WHERE j.key = ?)`,
+    );
     out.params.push(f.fragmentType);
   }
   // Stored times are toISOString() values, so comparing strings compares instants.
@@ -117,6 +137,7 @@ export class OperationsStore {
   private readonly prepared: (sql: string) => Statement<unknown[], unknown>;
 
   constructor(private readonly db: Db) {
+    db.function(TOP_LEVEL_KEYS, { deterministic: true }, topLevelKeys);
     this.prepared = statementCache(db);
     this.s = {
       get: db.prepare("SELECT * FROM operations WHERE id = ?"),

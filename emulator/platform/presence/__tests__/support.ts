@@ -32,14 +32,16 @@ export async function startPresencePlatform(
   return { p, time };
 }
 
-export async function create(p: TestPlatform, body: Json): Promise<Json> {
+/** Creates an object; an `owner` is set by a PUT afterwards (a create always belongs to its creator). */
+export async function create(p: TestPlatform, { owner, ...body }: Json): Promise<Json> {
   const res = await p.request("/inventory/managedObjects", {
     method: "POST",
     headers: JSON_HEADERS,
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Json;
+  const created = (await res.json()) as Json;
+  return owner === undefined ? created : put(p, created.id as string, { owner: owner as unknown });
 }
 
 /** An agent, monitored with responseInterval (minutes) unless that is null, optionally owned by a device user. */

@@ -28,11 +28,16 @@ export async function createMo(p: TestPlatform, spec: MoSpec = {}): Promise<stri
   const body: Record<string, unknown> = { ...(spec.fragments ?? { c8y_IsDevice: {} }) };
   if (spec.name !== undefined) body.name = spec.name;
   if (spec.type !== undefined) body.type = spec.type;
-  if (spec.owner !== undefined) body.owner = spec.owner;
   const mo = await ok<{ id: string }>(
     await p.request("/inventory/managedObjects", { method: "POST", ...json(body) }),
     "create managed object",
   );
+  // A create always belongs to its creator; the owner is handed over afterwards, as the platform allows.
+  if (spec.owner !== undefined)
+    await ok(
+      await p.request(`/inventory/managedObjects/${mo.id}`, { method: "PUT", ...json({ owner: spec.owner }) }),
+      "hand the managed object over",
+    );
   return mo.id;
 }
 
