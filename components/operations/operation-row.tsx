@@ -1,9 +1,11 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { ChevronDown, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { operationTypeLabel, type OperationDto, type StaleAfter } from "@/lib/schemas/operations";
+import { operationQueries } from "@/lib/queries/operations";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Td, Tr } from "@/components/ui/table";
 import { OperationActions } from "./operation-actions";
@@ -26,7 +28,9 @@ export function OperationRow({
   columns: number;
 }) {
   const [open, setOpen] = useState(false);
-  const stale = staleness(op, staleAfter, now);
+  // The history, when a timeline has fetched it, dates the current status exactly; the row never fetches it.
+  const { data: history } = useQuery({ ...operationQueries.history(op.id), enabled: false });
+  const stale = staleness(op, staleAfter, now, history);
   const detailsId = `operation-${op.id}-details`;
   const title = operationTypeLabel(op.type);
   return (

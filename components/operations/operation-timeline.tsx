@@ -1,65 +1,89 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
+import type { HistoryDto } from "@/lib/schemas/audit";
 import type { OperationDto } from "@/lib/schemas/operations";
+import { operationQueries } from "@/lib/queries/operations";
+import { ByUser, ChangeList, HistoryError, HistoryLoading, Time } from "./history-parts";
 import { StatusIcon, statusLabel } from "./status-badge";
 import { buildTimeline, formatDuration, type TimelineStep } from "./timeline-model";
 import { useNow } from "./use-now";
 
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? date.toLocaleTimeString() : date.toLocaleString();
-}
-
-function When({ step }: { step: TimelineStep }) {
-  if (step.at === null) return <span>time not observed</span>;
-  const time = <time dateTime={step.at}>{formatTime(step.at)}</time>;
-  if (step.exact) return <span>at {time}</span>;
+function Step({ step }: { step: TimelineStep }) {
+  const text = step.durationMs === null ? null : formatDuration(step.durationMs);
   return (
-    <span>
-      seen by {time}
-      {step.after && (
+    <li className="flex flex-wrap items-center gap-x-3 gap-y-0.5">
+      {step.status ? (
         <>
-          {" "}
-          (began after <time dateTime={step.after}>{formatTime(step.after)}</time>)
+          <StatusIcon status={step.status} still={!step.running} />
+          <span className="w-24 font-medium text-slate-900 dark:text-slate-100">
+            {statusLabel(step.status)}
+          </span>
         </>
+      ) : (
+        <span className="w-28 pl-7 font-medium text-slate-900 dark:text-slate-100">Updated</span>
       )}
-    </span>
+      <span className="text-slate-600 dark:text-slate-400">
+        {step.at === null ? (
+          "time not recorded yet"
+        ) : (
+          <>
+            at <Time iso={step.at} />
+          </>
+        )}
+      </span>
+      <ByUser user={step.user} />
+      {text !== null && (
+        <span className="text-slate-700 tabular-nums dark:text-slate-300">
+          {step.running ? `for ${text} so far` : `for ${text}`}
+        </span>
+      )}
+      <ChangeList changes={step.changes.filter((c) => c.attribute !== "failureReason")} />
+    </li>
   );
 }
 
-function Duration({ step }: { step: TimelineStep }) {
-  if (step.durationMs === null) return null;
-  const text = `${step.approximate ? "≈ " : ""}${formatDuration(step.durationMs)}`;
-  return (
-    <span className="text-slate-700 tabular-nums dark:text-slate-300">
-      {step.running ? `for ${text} so far` : `for ${text}`}
-    </span>
-  );
-}
-
-/** Each status with when it began and how long it lasted, then the failure reason and the command's output. */
-export function OperationTimeline({ operation: op }: { operation: OperationDto }) {
+function Steps({ op, history }: { op: OperationDto; history: HistoryDto }) {
   const now = useNow(1000);
-  const steps = buildTimeline(op, now);
+  const steps = buildTimeline(op, history, now);
+  return (
+    <>
+      <ol className="flex flex-col gap-2" aria-label={`Timeline of operation ${op.id}`}>
+        {steps.map((step) => (
+          <Step key={step.key} step={step} />
+        ))}
+      </ol>
+      {history.entries.length === 0 && (
+        <p className="text-slate-600 dark:text-slate-400">
+          The platform has no audit records of this operation: the tenant&apos;s retention rules may have
+          removed them.
+        </p>
+      )}
+      {history.truncated && (
+        <p className="text-slate-600 dark:text-slate-400">
+          Only the first {history.maxRecords} changes are shown.
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Each status with when it began, who set it and how long it lasted (from the platform's audit records, fetched
+ * when the timeline is shown), then the failure reason and the command's output from the operation itself.
+ */
+export function OperationTimeline({ operation: op }: { operation: OperationDto }) {
+  const history = useQuery(operationQueries.history(op.id));
   const extra = Object.entries(op.fragments).filter(([k]) => k !== "c8y_Command");
   return (
     <div className="flex flex-col gap-4 text-sm" data-testid="operation-timeline">
-      <ol className="flex flex-col gap-2" aria-label={`Timeline of operation ${op.id}`}>
-        {steps.map((step) => (
-          <li key={step.status} className="flex flex-wrap items-center gap-x-3 gap-y-0.5">
-            <StatusIcon status={step.status} still={!step.running} />
-            <span className="w-24 font-medium text-slate-900 dark:text-slate-100">
-              {statusLabel(step.status)}
-            </span>
-            <span className="text-slate-600 dark:text-slate-400">
-              <When step={step} />
-            </span>
-            <Duration step={step} />
-          </li>
-        ))}
-      </ol>
+      {history.isPending ? (
+        <HistoryLoading label={`Loading the history of operation ${op.id}…`} />
+      ) : history.isError ? (
+        <HistoryError error={history.error} onRetry={() => void history.refetch()} />
+      ) : (
+        <Steps op={op} history={history.data} />
+      )}
       {op.failureReason !== null && (
         <section aria-label="Failure reason">
           <h4 className="font-medium text-slate-900 dark:text-slate-100">Failure reason</h4>
@@ -101,8 +125,8 @@ export function OperationTimeline({ operation: op }: { operation: OperationDto }
         </details>
       )}
       <p className="text-xs text-slate-500 dark:text-slate-400">
-        The platform records only when an operation was created. Later times are when this console saw the
-        change: exact when it saw it happen live, otherwise the first time it noticed it (≈).
+        Times and users come from the platform&apos;s audit records, so changes made elsewhere (by the device,
+        another operator or a script) show here too.
       </p>
     </div>
   );

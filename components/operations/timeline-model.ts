@@ -1,62 +1,74 @@
+import type { HistoryChange, HistoryDto } from "@/lib/schemas/audit";
 import {
   isFinalStatus,
+  operationStatusSchema,
+  supersedes,
   type OperationDto,
   type OperationStatus,
   type StaleAfter,
 } from "@/lib/schemas/operations";
 
 /**
- * The timeline of one operation from what is known (docs/operations-ui.md, "Timeline"): creationTime is exact,
- * later statuses carry the time the console saw them, exact when it saw the change itself.
+ * The timeline of one operation (docs/operations-ui.md, "Timeline"): the platform's audit records say when each
+ * status began and who set it; the operation itself (kept current by live events) says where it is now.
  */
 export interface TimelineStep {
-  status: OperationStatus;
-  /** When the status began (exact) or was first noticed (not exact); null when never observed. */
+  /** The audit record's id; `current` for the status the records do not show yet. */
+  key: string;
+  /** The status the step entered; null for a change that left the status alone. */
+  status: OperationStatus | null;
+  activity: string;
+  /** When it happened (the platform's clock); null when no record says so. */
   at: string | null;
-  exact: boolean;
-  /** Not exact: the status began after this time (the last sighting of the previous one), when known. */
-  after: string | null;
-  /** Time spent in this status (up to now for the current one); null when unknown. */
+  /** Who made the change; null when unknown. */
+  user: string | null;
+  /** Other attributes the change touched (the failure reason, …). */
+  changes: HistoryChange[];
+  /** Time spent in this status (up to now for the current one); null when unknown or not a status. */
   durationMs: number | null;
-  /** The duration rests on a time that is not exact. */
-  approximate: boolean;
   /** The status the operation is in now, and not final: the clock is still running. */
   running: boolean;
 }
 
-export function buildTimeline(op: OperationDto, now: number): TimelineStep[] {
-  const steps: TimelineStep[] = op.history.map((e) => ({
-    status: e.status,
-    at: e.at,
-    exact: e.exact,
-    after: e.after,
+const asStatus = (value: string | null): OperationStatus | null => {
+  const parsed = operationStatusSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
+
+export function buildTimeline(op: OperationDto, history: HistoryDto, now: number): TimelineStep[] {
+  const steps: TimelineStep[] = history.entries.map((e) => ({
+    key: e.id,
+    status: asStatus(e.status),
+    activity: e.activity,
+    at: e.time,
+    user: e.user,
+    changes: e.changes,
     durationMs: null,
-    approximate: !e.exact,
     running: false,
   }));
-  // A successful operation went through EXECUTING, even when nobody saw it happen.
-  if (op.status === "SUCCESSFUL" && !steps.some((s) => s.status === "EXECUTING")) {
-    const at = steps.findIndex((s) => s.status === "SUCCESSFUL");
-    steps.splice(at < 0 ? steps.length : at, 0, {
-      status: "EXECUTING",
+  const statusSteps = steps.filter((s) => s.status !== null);
+  const last = statusSteps.at(-1)?.status ?? undefined;
+  // The operation moved on and its record is not read yet (the refetch is on its way), or was never kept.
+  if (last !== op.status && supersedes(op.status, last))
+    steps.push({
+      key: "current",
+      status: op.status,
+      activity: "Not in the audit records yet",
       at: null,
-      exact: false,
-      after: null,
+      user: null,
+      changes: [],
       durationMs: null,
-      approximate: true,
       running: false,
     });
-  }
-  steps.forEach((step, i) => {
+  const withStatus = steps.filter((s) => s.status !== null);
+  withStatus.forEach((step, i) => {
     if (step.at === null) return;
-    // A step followed by one that was never observed has no known end.
-    const next = steps[i + 1];
     const start = Date.parse(step.at);
+    const next = withStatus[i + 1];
     if (next) {
-      if (next.at === null) return;
-      step.durationMs = Math.max(0, Date.parse(next.at) - start);
-      step.approximate = !step.exact || !next.exact;
-    } else if (i === steps.length - 1 && step.status === op.status && !isFinalStatus(op.status)) {
+      if (next.at !== null) step.durationMs = Math.max(0, Date.parse(next.at) - start);
+    } else if (step.status === op.status && !isFinalStatus(op.status)) {
+      // The platform's clock and this browser's may differ a little: never a negative time.
       step.durationMs = Math.max(0, now - start);
       step.running = true;
     }
@@ -64,35 +76,44 @@ export function buildTimeline(op: OperationDto, now: number): TimelineStep[] {
   return steps;
 }
 
+export interface StatusSince {
+  /** When the operation entered its current status (ms), at the earliest it can have. */
+  at: number;
+  /** From the audit record of the change; otherwise the creation time, a lower bound. */
+  exact: boolean;
+}
+
 /**
- * When the operation entered its current status, at the earliest it can have: the exact time when known, else
- * the last time the previous status was seen, else the time of the previous status (creation). The stale badge
- * errs towards showing: a stuck operation that goes unflagged is what operators complain about.
+ * When the operation entered its current status. Creation is when it became PENDING; later statuses need the
+ * history, when it is in the cache (an open timeline). Without it the creation time stands in: the stale badge
+ * errs towards showing, as a stuck operation that goes unflagged is what operators complain about.
  */
-export function enteredCurrentStatus(op: OperationDto): number | null {
-  const index = op.history.findIndex((e) => e.status === op.status);
-  const entry = op.history[index];
-  if (!entry) return Date.parse(op.creationTime);
-  if (entry.exact) return Date.parse(entry.at);
-  if (entry.after) return Date.parse(entry.after);
-  const before = op.history[index - 1];
-  return before ? Date.parse(before.at) : Date.parse(entry.at);
+export function enteredCurrentStatus(op: OperationDto, history?: HistoryDto): StatusSince {
+  const entry = history?.entries.findLast((e) => e.status === op.status);
+  if (entry) return { at: Date.parse(entry.time), exact: true };
+  return { at: Date.parse(op.creationTime), exact: op.status === "PENDING" };
 }
 
 export interface Staleness {
-  /** How long it has been in the status, at least (ms). */
+  /** How long it has been in the status (exact), or since it was created (not exact), in ms. */
   forMs: number;
+  exact: boolean;
   thresholdMs: number;
 }
 
 /** Whether a PENDING / EXECUTING operation has been in its status longer than the threshold; null if not. */
-export function staleness(op: OperationDto, staleAfter: StaleAfter, now: number): Staleness | null {
+export function staleness(
+  op: OperationDto,
+  staleAfter: StaleAfter,
+  now: number,
+  history?: HistoryDto,
+): Staleness | null {
   if (op.status !== "PENDING" && op.status !== "EXECUTING") return null;
-  const since = enteredCurrentStatus(op);
-  if (since === null || Number.isNaN(since)) return null;
-  const forMs = now - since;
+  const since = enteredCurrentStatus(op, history);
+  if (Number.isNaN(since.at)) return null;
+  const forMs = now - since.at;
   const thresholdMs = staleAfter[op.status];
-  return forMs > thresholdMs ? { forMs, thresholdMs } : null;
+  return forMs > thresholdMs ? { forMs, exact: since.exact, thresholdMs } : null;
 }
 
 /** "850 ms", "42 s", "3 min 5 s", "2 h 10 min", "3 d 4 h". */
@@ -110,5 +131,8 @@ export function formatDuration(ms: number): string {
 
 export function staleTitle(op: OperationDto, s: Staleness): string {
   const what = op.status === "PENDING" ? "Pending" : "Executing";
-  return `${what} for ${formatDuration(s.forMs)} (threshold ${formatDuration(s.thresholdMs)})`;
+  const threshold = `threshold ${formatDuration(s.thresholdMs)}`;
+  return s.exact
+    ? `${what} for ${formatDuration(s.forMs)} (${threshold})`
+    : `${what}, sent ${formatDuration(s.forMs)} ago (${threshold})`;
 }

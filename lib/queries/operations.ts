@@ -1,4 +1,5 @@
 import { keepPreviousData, queryOptions, type QueryClient } from "@tanstack/react-query";
+import { historyDtoSchema, type HistoryDto } from "@/lib/schemas/audit";
 import {
   OPERATION_PAGE_SIZES,
   deviceOperationContextSchema,
@@ -20,6 +21,8 @@ import { liveAwareInterval } from "./live/status";
 /**
  * The browser's data layer for operations: URL state, query keys and options, mutations, and the live hook-in
  * (`applyOperationEvent`) that the event stream's dispatcher calls for operation.created / operation.updated.
+ * Histories (operations and bulk operations) come from the platform's audit records through the BFF and live in
+ * the query cache like everything else (docs/operations-ui.md, "Timeline").
  */
 
 /**
@@ -36,6 +39,8 @@ const detailInterval = liveAwareInterval(
   OPERATIONS_LIVE_SAFETY_NET_MS,
 );
 const DEFAULT_PAGE_SIZE = 25;
+/** A bulk operation's history while it can still change: no live events for bulk operations reach it here. */
+export const BULK_HISTORY_POLL_MS = 10_000;
 
 const enc = encodeURIComponent;
 
@@ -91,8 +96,19 @@ export const operationKeys = {
   list: (query: OperationListQuery) => [...operationKeys.lists(), query] as const,
   details: () => [...operationKeys.all, "detail"] as const,
   detail: (id: string) => [...operationKeys.details(), id] as const,
+  /** Each status with its time and who set it (audit records). */
+  history: (id: string) => [...operationKeys.all, "history", id] as const,
   /** What can be sent to a device (supported operations, agent, current configuration). */
   context: (deviceId: string) => [...operationKeys.all, "context", deviceId] as const,
+};
+
+/**
+ * A bulk operation's history (audit records). Under the `bulk-operations` root, so invalidating every bulk operation
+ * query refreshes it too.
+ */
+export const bulkOperationHistoryKeys = {
+  all: ["bulk-operations"] as const,
+  history: (id: string) => [...bulkOperationHistoryKeys.all, "history", id] as const,
 };
 
 function listPath(query: OperationListQuery): string {
@@ -109,6 +125,14 @@ export function fetchOperationList(query: OperationListQuery, signal?: AbortSign
 
 export function fetchOperation(id: string, signal?: AbortSignal): Promise<OperationDetailDto> {
   return apiFetch(`/api/operations/${enc(id)}`, { schema: operationDetailDtoSchema, signal });
+}
+
+export function fetchOperationHistory(id: string, signal?: AbortSignal): Promise<HistoryDto> {
+  return apiFetch(`/api/operations/${enc(id)}/history`, { schema: historyDtoSchema, signal });
+}
+
+export function fetchBulkOperationHistory(id: string, signal?: AbortSignal): Promise<HistoryDto> {
+  return apiFetch(`/api/bulk-operations/${enc(id)}/history`, { schema: historyDtoSchema, signal });
 }
 
 export const operationQueries = {
@@ -131,6 +155,17 @@ export const operationQueries = {
       },
       staleTime: 5_000,
     }),
+  /**
+   * Fetched when a timeline is shown; refetched when a live event or the operator's own change moves the operation
+   * on (`refreshHistory`), polled only as the detail is while live events are not flowing, never once final.
+   */
+  history: (id: string) =>
+    queryOptions({
+      queryKey: operationKeys.history(id),
+      queryFn: ({ signal }) => fetchOperationHistory(id, signal),
+      refetchInterval: (q) => (q.state.data?.final ? false : detailInterval()),
+      staleTime: 5_000,
+    }),
   context: (deviceId: string) =>
     queryOptions({
       queryKey: operationKeys.context(deviceId),
@@ -141,6 +176,16 @@ export const operationQueries = {
         }),
       // The dialogs prefill from the device's current state: ask again whenever one opens.
       staleTime: 0,
+    }),
+};
+
+export const bulkOperationQueries = {
+  history: (id: string) =>
+    queryOptions({
+      queryKey: bulkOperationHistoryKeys.history(id),
+      queryFn: ({ signal }) => fetchBulkOperationHistory(id, signal),
+      refetchInterval: (q) => (q.state.data?.final ? false : BULK_HISTORY_POLL_MS),
+      staleTime: 5_000,
     }),
 };
 
@@ -204,14 +249,26 @@ const withNameOf = (cached: OperationDto, op: OperationDto): OperationDto =>
   op.deviceName === null && cached.deviceName !== null ? { ...op, deviceName: cached.deviceName } : op;
 
 /**
+ * A cached history that does not know the operation's status yet is refetched: the platform wrote the change's
+ * audit record with the change (docs/platform-fleet.md §2), so the history now has it, with its time and user.
+ * Nothing happens for a history nobody has asked for.
+ */
+function refreshHistory(queryClient: QueryClient, op: OperationDto): void {
+  const history = queryClient.getQueryData<HistoryDto>(operationKeys.history(op.id));
+  if (history && history.status !== op.status)
+    void queryClient.invalidateQueries({ queryKey: operationKeys.history(op.id), exact: true });
+}
+
+/**
  * What the live layer calls for `operation.created` and `operation.updated` (docs/style.md rule 10: events patch or
- * invalidate the cache, never a second store). The event carries the operation as the REST routes answer it,
- * history included, so cached copies are replaced by it; a list the operation now enters or leaves is refetched,
- * so order, paging and totals stay the server's. An event older than what the cache shows (`supersedes`) is
- * ignored: the server orders its events, but a refetch can overtake one.
+ * invalidate the cache, never a second store). The event carries the operation as the REST routes answer it, so
+ * cached copies are replaced by it, and its history is refetched when the status moved on; a list the operation
+ * now enters or leaves is refetched, so order, paging and totals stay the server's. An event older than what the
+ * cache shows (`supersedes`) is ignored: the server orders its events, but a refetch can overtake one.
  */
 export function applyOperationEvent(queryClient: QueryClient, op: OperationDto): void {
   if (cachedCopies(queryClient, op.id).some((c) => !supersedes(op.status, c.status))) return;
+  refreshHistory(queryClient, op);
   queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
     old ? { ...old, operation: withNameOf(old.operation, op) } : old,
   );
@@ -235,6 +292,7 @@ export function applyOperationEvent(queryClient: QueryClient, op: OperationDto):
 /** `operation.deleted`: the operation is gone; lists that showed it are refetched. */
 export function applyOperationDeleted(queryClient: QueryClient, id: string): void {
   queryClient.removeQueries({ queryKey: operationKeys.detail(id), exact: true });
+  queryClient.removeQueries({ queryKey: operationKeys.history(id), exact: true });
   for (const [key, data] of queryClient.getQueriesData<OperationListDto>({ queryKey: operationKeys.lists() }))
     if (data?.items.some((o) => o.id === id))
       void queryClient.invalidateQueries({ queryKey: key, exact: true });
@@ -255,6 +313,7 @@ export function storeOperation(
   op: OperationDto,
   options: { created?: boolean } = {},
 ) {
+  refreshHistory(queryClient, op);
   queryClient.setQueryData<OperationDetailDto>(operationKeys.detail(op.id), (old) =>
     old ? { ...old, operation: op } : old,
   );

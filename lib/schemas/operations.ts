@@ -15,8 +15,7 @@ export const OPERATION_STATUSES = operationStatusSchema.options;
 /**
  * How far along its life an operation is: PENDING → EXECUTING → SUCCESSFUL | FAILED, the last two final
  * (docs/platform-api.md §5.4, §0a). They rank equal: an operation ends one way, and a copy saying the other is
- * not "newer". The console's one ranking: the server orders live events and keeps its journal by it, the
- * browser its cache.
+ * not "newer". The console's one ranking: the server orders live events by it, the browser its cache.
  */
 const STATUS_RANK: Record<OperationStatus, number> = { PENDING: 0, EXECUTING: 1, SUCCESSFUL: 2, FAILED: 2 };
 const FINAL_RANK = 2;
@@ -111,20 +110,9 @@ export const deviceRefSchema = operationIdSchema.clone();
 // ----- DTOs ----------------------------------------------------------------------------------------------------
 
 /**
- * When an operation entered a status, as well as the console knows it. The platform keeps no per-status
- * timestamps, only `creationTime` (= entering PENDING, exact). For later statuses:
- * - `exact: true`: the console saw the change happen (a live event, or its own cancel / fail) at `at`;
- * - `exact: false`: the console noticed the status at `at` when reading; it began after `after` (the last time
- *   the console saw the previous status, or null when unknown) and at or before `at`.
+ * An operation as the REST routes and the live events hand it to the browser. Its history (each status with its
+ * time and who set it) is a resource of its own, `/api/operations/[id]/history` (lib/schemas/audit.ts).
  */
-export const statusEntrySchema = z.object({
-  status: operationStatusSchema,
-  at: z.string(),
-  exact: z.boolean(),
-  after: z.string().nullable(),
-});
-export type StatusEntry = z.infer<typeof statusEntrySchema>;
-
 export const operationDtoSchema = z.object({
   id: z.string(),
   deviceId: z.string(),
@@ -142,8 +130,6 @@ export const operationDtoSchema = z.object({
   /** Every command fragment as stored (the base fields apart). */
   fragments: z.record(z.string(), z.json()),
   bulkOperationId: z.number().nullable(),
-  /** Status entries in the order they happened; always starts with PENDING at creationTime. */
-  history: z.array(statusEntrySchema),
 });
 export type OperationDto = z.infer<typeof operationDtoSchema>;
 

@@ -1,24 +1,20 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { OperationScope } from "./services/operations";
 import { getSessionData, redirectToLogin } from "./session";
 import { createPlatformClient, type PlatformClient } from "./upstream/client";
 
 export interface PageContext {
   /** A platform client carrying the operator's credential, for prefetching through the services. */
   platform: PlatformClient;
-  /** The platform and tenant the operator works in (what ids are unique within). */
-  scope: OperationScope;
 }
 
 /**
  * For server pages under the console that read the platform before the browser does: the signed-in operator's
- * platform client and scope. Without a valid session the browser goes to /login?next=<this page>.
+ * platform client. Without a valid session the browser goes to /login?next=<this page>.
  */
 export async function requirePageContext(): Promise<PageContext> {
   const session = (await getSessionData()) ?? (await redirectToLogin());
   return {
     platform: createPlatformClient({ auth: session.auth, requestId: randomUUID() }),
-    scope: { platformUrl: session.platformUrl, tenant: session.tenant },
   };
 }

@@ -17,11 +17,11 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  */
 export default async function OperationsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = parseOperationSearch(await searchParams);
-  const { platform, scope } = await requirePageContext();
+  const { platform } = await requirePageContext();
   const queryClient = new QueryClient();
   await queryClient.prefetchQuery({
     ...operationQueries.list(query),
-    queryFn: () => listOperations(platform, scope, query),
+    queryFn: () => listOperations(platform, query),
   });
   return (
     <>

@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { OperationDto, StatusEntry } from "@/lib/schemas/operations";
-import { buildTimeline, enteredCurrentStatus, formatDuration, staleness } from "../timeline-model";
+import { historyDtoSchema, type HistoryDto, type HistoryEntry } from "@/lib/schemas/audit";
+import type { OperationDto } from "@/lib/schemas/operations";
+import {
+  buildTimeline,
+  enteredCurrentStatus,
+  formatDuration,
+  staleTitle,
+  staleness,
+} from "../timeline-model";
 
 const T0 = Date.parse("2025-05-02T12:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const created: StatusEntry = { status: "PENDING", at: at(0), exact: true, after: null };
 
-function op(status: OperationDto["status"], history: StatusEntry[]): OperationDto {
+function op(status: OperationDto["status"]): OperationDto {
   return {
     id: "1",
     deviceId: "10",
@@ -20,81 +26,122 @@ function op(status: OperationDto["status"], history: StatusEntry[]): OperationDt
     command: null,
     fragments: { c8y_Restart: {} },
     bulkOperationId: null,
-    history,
   };
 }
 
+let nextId = 100;
+/** An audit record as the history route hands it on: `status` set, from `previousStatus`, at `s` seconds. */
+function entry(s: number, status: string | null, user = "device_gw-1", extra: Partial<HistoryEntry> = {}) {
+  return {
+    id: String(nextId++),
+    time: at(s),
+    activity: status === "PENDING" ? "Operation created" : "Operation updated",
+    user,
+    status,
+    previousStatus: null,
+    changes: [],
+    ...extra,
+  } satisfies HistoryEntry;
+}
+
+/** The history as the route answers it (checked by the shared schema). */
+function history(status: string, entries: HistoryEntry[], final = false): HistoryDto {
+  return historyDtoSchema.parse({
+    source: { type: "Operation", id: "1" },
+    status,
+    final,
+    entries,
+    truncated: false,
+    maxRecords: 1000,
+  });
+}
+
+const created = () => entry(0, "PENDING", "admin");
+
 describe("buildTimeline", () => {
-  it("gives each observed status its duration; exact when both ends are", () => {
-    const steps = buildTimeline(
-      op("SUCCESSFUL", [
-        created,
-        { status: "EXECUTING", at: at(5), exact: true, after: null },
-        { status: "SUCCESSFUL", at: at(65), exact: false, after: at(30) },
-      ]),
-      T0 + 100_000,
-    );
-    expect(steps.map((s) => [s.status, s.durationMs, s.approximate, s.running])).toEqual([
-      ["PENDING", 5000, false, false],
-      ["EXECUTING", 60_000, true, false],
-      ["SUCCESSFUL", null, true, false],
+  it("gives each recorded status its time, its user and how long it lasted", () => {
+    const h = history("SUCCESSFUL", [created(), entry(5, "EXECUTING"), entry(65, "SUCCESSFUL")], true);
+    const steps = buildTimeline(op("SUCCESSFUL"), h, T0 + 100_000);
+    expect(steps.map((s) => [s.status, s.at, s.user, s.durationMs, s.running])).toEqual([
+      ["PENDING", at(0), "admin", 5000, false],
+      ["EXECUTING", at(5), "device_gw-1", 60_000, false],
+      ["SUCCESSFUL", at(65), "device_gw-1", null, false],
     ]);
   });
 
-  it("runs the clock for the current status and shows an unobserved EXECUTING of a successful one", () => {
-    const running = buildTimeline(op("PENDING", [created]), T0 + 42_000);
-    expect(running[0]).toMatchObject({ durationMs: 42_000, running: true });
-
-    const skipped = buildTimeline(
-      op("SUCCESSFUL", [created, { status: "SUCCESSFUL", at: at(9), exact: false, after: null }]),
+  it("runs the clock for the current status, never below zero when clocks disagree", () => {
+    const pending = buildTimeline(op("PENDING"), history("PENDING", [created()]), T0 + 42_000);
+    expect(pending).toMatchObject([{ status: "PENDING", durationMs: 42_000, running: true }]);
+    const ahead = buildTimeline(
+      op("EXECUTING"),
+      history("EXECUTING", [created(), entry(3, "EXECUTING")]),
       T0,
     );
-    expect(skipped.map((s) => [s.status, s.at, s.durationMs])).toEqual([
-      ["PENDING", at(0), null],
-      ["EXECUTING", null, null],
-      ["SUCCESSFUL", at(9), null],
+    expect(ahead[1]).toMatchObject({ durationMs: 0, running: true });
+  });
+
+  it("adds the operation's status when the records do not have it yet, without a time", () => {
+    // The live event moved the operation on; the history is being fetched again.
+    const steps = buildTimeline(
+      op("SUCCESSFUL"),
+      history("EXECUTING", [created(), entry(5, "EXECUTING")]),
+      T0,
+    );
+    expect(steps.map((s) => [s.key === "current", s.status, s.at, s.user])).toEqual([
+      [false, "PENDING", at(0), "admin"],
+      [false, "EXECUTING", at(5), "device_gw-1"],
+      [true, "SUCCESSFUL", null, null],
+    ]);
+    // Records of a later status than the copy in the cache: nothing is added.
+    const behind = buildTimeline(op("PENDING"), history("EXECUTING", [created(), entry(5, "EXECUTING")]), T0);
+    expect(behind.map((s) => s.status)).toEqual(["PENDING", "EXECUTING"]);
+    // No records at all (removed by retention): the current status alone.
+    expect(buildTimeline(op("FAILED"), history("FAILED", [], true), T0)).toMatchObject([
+      { status: "FAILED", at: null },
     ]);
   });
 
-  it("never shows a negative duration when clocks disagree", () => {
+  it("keeps changes that set no status, with what they changed, out of the durations", () => {
+    const note = entry(20, null, "script", {
+      changes: [{ attribute: "failureReason", previousValue: null, newValue: "x" }],
+    });
     const steps = buildTimeline(
-      op("EXECUTING", [created, { status: "EXECUTING", at: at(-3), exact: true, after: null }]),
+      op("SUCCESSFUL"),
+      history("SUCCESSFUL", [created(), entry(5, "EXECUTING"), note, entry(65, "SUCCESSFUL")], true),
       T0,
     );
-    expect(steps[0]!.durationMs).toBe(0);
+    expect(steps.map((s) => [s.status, s.user, s.durationMs])).toEqual([
+      ["PENDING", "admin", 5000],
+      ["EXECUTING", "device_gw-1", 60_000],
+      [null, "script", null],
+      ["SUCCESSFUL", "device_gw-1", null],
+    ]);
+    expect(steps[2]!.changes).toEqual(note.changes);
   });
 });
 
 describe("staleness", () => {
   const limits = { PENDING: 5 * 60_000, EXECUTING: 10 * 60_000 };
 
-  it("counts PENDING from creation", () => {
-    expect(staleness(op("PENDING", [created]), limits, T0 + 4 * 60_000)).toBeNull();
-    expect(staleness(op("PENDING", [created]), limits, T0 + 6 * 60_000)).toEqual({
-      forMs: 6 * 60_000,
-      thresholdMs: 5 * 60_000,
-    });
+  it("counts PENDING from creation, exactly", () => {
+    expect(staleness(op("PENDING"), limits, T0 + 4 * 60_000)).toBeNull();
+    const s = staleness(op("PENDING"), limits, T0 + 6 * 60_000);
+    expect(s).toEqual({ forMs: 6 * 60_000, exact: true, thresholdMs: 5 * 60_000 });
+    expect(staleTitle(op("PENDING"), s!)).toBe("Pending for 6 min (threshold 5 min)");
   });
 
-  it("counts EXECUTING from the earliest time it can have begun", () => {
-    const exact = op("EXECUTING", [created, { status: "EXECUTING", at: at(120), exact: true, after: null }]);
-    expect(enteredCurrentStatus(exact)).toBe(T0 + 120_000);
-    const noticed = op("EXECUTING", [
-      created,
-      { status: "EXECUTING", at: at(900), exact: false, after: at(60) },
-    ]);
-    expect(enteredCurrentStatus(noticed)).toBe(T0 + 60_000);
-    const firstSeen = op("EXECUTING", [
-      created,
-      { status: "EXECUTING", at: at(900), exact: false, after: null },
-    ]);
-    expect(enteredCurrentStatus(firstSeen)).toBe(T0);
-    expect(staleness(noticed, limits, T0 + 12 * 60_000)).not.toBeNull();
-    expect(staleness(exact, limits, T0 + 12 * 60_000)).toBeNull();
+  it("counts EXECUTING from its audit record when the history is at hand, else from creation", () => {
+    const h = history("EXECUTING", [created(), entry(8 * 60, "EXECUTING")]);
+    expect(enteredCurrentStatus(op("EXECUTING"), h)).toEqual({ at: T0 + 8 * 60_000, exact: true });
+    expect(staleness(op("EXECUTING"), limits, T0 + 12 * 60_000, h)).toBeNull();
+    // Without the history only the creation time is known: the badge errs towards showing, and says so.
+    expect(enteredCurrentStatus(op("EXECUTING"))).toEqual({ at: T0, exact: false });
+    const s = staleness(op("EXECUTING"), limits, T0 + 12 * 60_000);
+    expect(staleTitle(op("EXECUTING"), s!)).toBe("Executing, sent 12 min ago (threshold 10 min)");
   });
 
   it("never calls a finished operation stale", () => {
-    expect(staleness(op("FAILED", [created]), limits, T0 + 1e9)).toBeNull();
+    expect(staleness(op("FAILED"), limits, T0 + 1e9)).toBeNull();
   });
 });
 

@@ -1,11 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import type {
-  OperationDetailDto,
-  OperationDto,
-  OperationListDto,
-  StatusEntry,
-} from "@/lib/schemas/operations";
+import type { HistoryDto } from "@/lib/schemas/audit";
+import type { OperationDetailDto, OperationDto, OperationListDto } from "@/lib/schemas/operations";
 import {
   applyOperationEvent,
   operationKeys,
@@ -15,38 +11,48 @@ import {
 } from "../operations";
 
 const staleAfter = { PENDING: 300_000, EXECUTING: 600_000 };
-const created: StatusEntry = { status: "PENDING", at: "2025-05-02T12:00:00.000Z", exact: true, after: null };
+const createdAt = "2025-05-02T12:00:00.000Z";
 
-/** An operation as the REST routes and the live events carry it; `history` after the PENDING entry. */
-function dto(
-  id: string,
-  status: OperationDto["status"],
-  extra: Partial<OperationDto> = {},
-  history: StatusEntry[] = [],
-): OperationDto {
+/** An operation as the REST routes and the live events carry it. */
+function dto(id: string, status: OperationDto["status"], extra: Partial<OperationDto> = {}): OperationDto {
   return {
     id,
     deviceId: "10",
     deviceName: "Gateway",
     agentId: "10",
     status,
-    creationTime: created.at,
+    creationTime: createdAt,
     description: "Restart device",
     failureReason: null,
     type: "c8y_Restart",
     command: null,
     fragments: { c8y_Restart: {} },
     bulkOperationId: null,
-    history: [created, ...history],
     ...extra,
   };
 }
-const entry = (status: OperationDto["status"], at: string, exact = true): StatusEntry => ({
+
+/** An operation's history as the history route answers it, read while the operation was in `status`. */
+const history = (id: string, status: OperationDto["status"]): HistoryDto => ({
+  source: { type: "Operation", id },
   status,
-  at,
-  exact,
-  after: null,
+  final: status === "SUCCESSFUL" || status === "FAILED",
+  entries: [
+    {
+      id: `${id}-1`,
+      time: createdAt,
+      activity: "Operation created",
+      user: "admin",
+      status: "PENDING",
+      previousStatus: null,
+      changes: [],
+    },
+  ],
+  truncated: false,
+  maxRecords: 1000,
 });
+const historyInvalidated = (client: QueryClient, id: string) =>
+  client.getQueryState(operationKeys.history(id))!.isInvalidated;
 
 const list = (items: OperationDto[]): OperationListDto => ({
   items,
@@ -66,7 +72,7 @@ const detail = (client: QueryClient, id: string) =>
   client.getQueryData<OperationDetailDto>(operationKeys.detail(id))!.operation;
 
 describe("applyOperationEvent", () => {
-  it("replaces cached copies with the server's operation, history included", () => {
+  it("replaces cached copies with the server's operation", () => {
     const client = new QueryClient();
     client.setQueryData(operationKeys.list(q()), list([dto("a1", "PENDING")]));
     client.setQueryData<OperationDetailDto>(operationKeys.detail("a1"), {
@@ -74,25 +80,34 @@ describe("applyOperationEvent", () => {
       staleAfter,
     });
 
-    const executing = dto("a1", "EXECUTING", {}, [entry("EXECUTING", "2025-05-02T12:00:03.000Z")]);
+    const executing = dto("a1", "EXECUTING");
     applyOperationEvent(client, executing);
     expect(listed(client)[0]).toEqual(executing);
     expect(detail(client, "a1")).toEqual(executing);
 
-    const failed = dto(
-      "a1",
-      "FAILED",
-      {
-        failureReason: "Watchdog",
-        type: "c8y_Command",
-        command: { text: "ls", result: "boom" },
-        fragments: { c8y_Command: { text: "ls", result: "boom" } },
-      },
-      [entry("EXECUTING", "2025-05-02T12:00:03.000Z"), entry("FAILED", "2025-05-02T12:00:09.000Z")],
-    );
+    const failed = dto("a1", "FAILED", {
+      failureReason: "Watchdog",
+      type: "c8y_Command",
+      command: { text: "ls", result: "boom" },
+      fragments: { c8y_Command: { text: "ls", result: "boom" } },
+    });
     applyOperationEvent(client, failed);
     expect(detail(client, "a1")).toEqual(failed);
-    expect(detail(client, "a1").history.map((h) => h.status)).toEqual(["PENDING", "EXECUTING", "FAILED"]);
+  });
+
+  it("refetches a shown history when the operation's status moved on, and only then", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.history("h1"), history("h1", "PENDING"));
+    client.setQueryData(operationKeys.history("h2"), history("h2", "EXECUTING"));
+    // Same status (a result arrived): the audit records have nothing new.
+    applyOperationEvent(client, dto("h2", "EXECUTING", { command: { text: "ls", result: "a" } }));
+    expect(historyInvalidated(client, "h2")).toBe(false);
+    // Moved on (by the device, another operator, a script): the history is fetched again.
+    applyOperationEvent(client, dto("h1", "EXECUTING"));
+    expect(historyInvalidated(client, "h1")).toBe(true);
+    // An operation whose history nobody asked for: nothing is fetched for it.
+    applyOperationEvent(client, dto("h3", "SUCCESSFUL"));
+    expect(client.getQueryState(operationKeys.history("h3"))).toBeUndefined();
   });
 
   it("takes a newer copy in the same status (a shell command's result)", () => {
@@ -146,6 +161,13 @@ describe("storeOperation", () => {
     expect(listed(client).map((o) => o.id)).toEqual(["d2", "d1"]);
     expect(listed(client, q({ status: "FAILED" }))).toEqual([]);
     expect(client.getQueryState(operationKeys.list(q()))!.isInvalidated).toBe(true);
+  });
+
+  it("refetches the history of an operation the operator just cancelled", () => {
+    const client = new QueryClient();
+    client.setQueryData(operationKeys.history("e1"), history("e1", "PENDING"));
+    storeOperation(client, dto("e1", "FAILED", { failureReason: "Cancelled by admin" }));
+    expect(historyInvalidated(client, "e1")).toBe(true);
   });
 });
 

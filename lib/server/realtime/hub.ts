@@ -57,9 +57,8 @@ export interface HubOptions extends HubSettings {
   /** Short, non-secret id for logs and request ids. */
   label: string;
   auth: UpstreamAuth;
-  /** The platform's base URL and the tenant (the session's): where the operations' journal entries belong. */
+  /** The platform's base URL (the session's). */
   platformUrl: string;
-  tenant: string;
   /** The platform refused the credential: the registry forgets the hub and refuses it for a while. */
   onRefused: (hub: LiveHub) => void;
 }
@@ -115,7 +114,6 @@ export class LiveHub {
     this.operations = new OperationsReconciler({
       clock,
       platform: () => this.platform(),
-      scope: { platformUrl: options.platformUrl, tenant: options.tenant },
       signal: this.abort.signal,
       ...(options.reconcile ? { limits: options.reconcile } : {}),
       publish: (event) => this.publish(event),

@@ -6,8 +6,6 @@ import {
   operationStatusOf,
   readUpstreamOperation,
   toOperationDto,
-  type OperationScope,
-  type Sighting,
   type UpstreamOperation,
 } from "../services/operations";
 import { body, type PlatformClient } from "../upstream/client";
@@ -54,8 +52,6 @@ const SINCE_MARGIN_MS = 5_000;
 export interface OperationsReconcilerOptions {
   clock: Clock;
   platform: () => PlatformClient;
-  /** Whose journal entries the DTOs' histories are. */
-  scope: OperationScope;
   /** Aborted when the hub stops: reads end, nothing more is published. */
   signal: AbortSignal;
   limits?: Partial<ReconcileLimits>;
@@ -95,7 +91,7 @@ export class OperationsReconciler {
   /** The platform pushed an operation (created or updated): published unless it is older than what is known. */
   pushed(raw: unknown, created: boolean): void {
     const op = readUpstreamOperation(raw);
-    if (op) this.publish(op, created, "live");
+    if (op) this.publish(op, created);
   }
 
   /** The platform pushed a deletion. */
@@ -134,7 +130,7 @@ export class OperationsReconciler {
           const known = this.statusOf(op.id);
           if (known === operationStatusOf(op)) continue;
           const created = known === undefined && since !== undefined && Date.parse(op.creationTime) >= since;
-          this.publish(op, created, "read");
+          this.publish(op, created);
         }
         for (const d of result.deleted) this.deleted(d.id, d.deviceId);
         if (result.incomplete) this.options.onIncomplete();
@@ -143,12 +139,12 @@ export class OperationsReconciler {
     );
   }
 
-  private publish(op: UpstreamOperation, created: boolean, how: Sighting) {
+  private publish(op: UpstreamOperation, created: boolean) {
     if (this.options.signal.aborted) return;
     const status = operationStatusOf(op);
     if (!supersedes(status, this.statusOf(op.id))) return;
     this.remember(op.id, status, op.deviceId);
-    const operation = toOperationDto(op, this.options.scope, how, this.options.clock.now());
+    const operation = toOperationDto(op);
     this.options.publish({ type: created ? "operation.created" : "operation.updated", data: { operation } });
   }
 

@@ -63,7 +63,6 @@ export class LiveHubRegistry {
         label: key.slice(0, 8),
         auth: session.auth,
         platformUrl: session.platformUrl,
-        tenant: session.tenant,
         onRefused: (h) => this.onRefused(key, h),
       });
       entry = { hub, idle: undefined };

@@ -6,7 +6,6 @@ import {
   OPERATION_KINDS,
   operationStatusSchema,
   operationTypeOf,
-  supersedes,
   type CreateOperation,
   type DeviceOperationContext,
   type InstalledSoftware,
@@ -16,7 +15,6 @@ import {
   type OperationStatus,
   type SoftwareItem,
   type StaleAfter,
-  type StatusEntry,
 } from "@/lib/schemas/operations";
 import { ApiError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
@@ -28,8 +26,9 @@ type Json = OperationDto["fragments"][string];
 
 /**
  * Operations for the console (docs/platform-api.md §5.4, §6; docs/operations-ui.md). Every upstream operation
- * becomes an OperationDto here and nowhere else, with its status history from the journal below: the REST routes
- * and the live events (docs/live-updates.md) hand the browser the same DTO.
+ * becomes an OperationDto here and nowhere else: the REST routes and the live events (docs/live-updates.md) hand
+ * the browser the same DTO. Its history (each status with its time and who set it) is not part of it: the
+ * platform's audit records hold that, read on demand (`services/audit.ts`).
  */
 
 // ----- configuration -------------------------------------------------------------------------------------------
@@ -46,95 +45,6 @@ export function staleAfter(): StaleAfter {
     PENDING: minutesFromEnv("OPERATION_STALE_PENDING_MINUTES", DEFAULT_STALE_AFTER.PENDING),
     EXECUTING: minutesFromEnv("OPERATION_STALE_EXECUTING_MINUTES", DEFAULT_STALE_AFTER.EXECUTING),
   };
-}
-
-// ----- the status journal --------------------------------------------------------------------------------------
-
-/** Whose operations a journal entry belongs to: one platform + tenant (ids are only unique there). */
-export interface OperationScope {
-  platformUrl: string;
-  tenant: string;
-}
-
-/**
- * How the console learnt an operation's status: `read` noticed it when reading; `live` was told by the platform
- * as it happened (exact when it moves on from a status the journal had); `own` made the change itself (exact).
- */
-export type Sighting = "read" | "live" | "own";
-
-interface JournalEntry {
-  status: OperationStatus;
-  /** When the console last saw the operation in `status` (ms). */
-  lastSeen: number;
-  history: StatusEntry[];
-}
-
-/** Entries kept; the oldest touched go first. About 300 bytes each. */
-const JOURNAL_LIMIT = 20_000;
-
-/**
- * The platform keeps no time per status, only `creationTime`. The journal remembers, per operation, when this
- * console process first saw each status (a live event, its own cancel/fail, or a read), so timelines and the
- * "stale" badge have the best time available. It lives in memory: a restart of the console forgets it, and the
- * next read starts again from "first seen now" (docs/operations-ui.md, "Timeline").
- */
-export class OperationJournal {
-  private readonly entries = new Map<string, JournalEntry>();
-  constructor(private readonly limit = JOURNAL_LIMIT) {}
-
-  note(
-    scope: OperationScope,
-    op: { id: string; status: OperationStatus; creationTime: string },
-    at: number,
-    how: Sighting,
-  ): StatusEntry[] {
-    // creationTime is part of the key: a wiped emulator hands out the same ids again.
-    const key = `${scope.platformUrl}\n${scope.tenant}\n${op.id}\n${op.creationTime}`;
-    const iso = new Date(at).toISOString();
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = {
-        status: op.status,
-        lastSeen: at,
-        history: [{ status: "PENDING", at: op.creationTime, exact: true, after: null }],
-      };
-      // First seen past PENDING: only the console's own change says when it happened.
-      if (op.status !== "PENDING")
-        entry.history.push({ status: op.status, at: iso, exact: how === "own", after: null });
-    } else if (entry.status !== op.status && supersedes(op.status, entry.status)) {
-      entry.history.push({
-        status: op.status,
-        at: iso,
-        exact: how !== "read",
-        after: how === "read" ? new Date(entry.lastSeen).toISOString() : null,
-      });
-      entry.status = op.status;
-      entry.lastSeen = at;
-    } else if (entry.status === op.status) {
-      entry.lastSeen = Math.max(entry.lastSeen, at);
-    }
-    // Map order is insertion order: re-inserting marks the entry as recently used.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.limit) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-    return entry.history.map((h) => ({ ...h }));
-  }
-
-  get size() {
-    return this.entries.size;
-  }
-}
-
-// One journal per server process. Next bundles route handlers and pages separately, so a module-level value could
-// exist twice; a global symbol keeps it single.
-const JOURNAL_KEY = Symbol.for("c8y-console.operation-journal");
-export function operationJournal(): OperationJournal {
-  const g = globalThis as { [JOURNAL_KEY]?: OperationJournal };
-  return (g[JOURNAL_KEY] ??= new OperationJournal());
 }
 
 // ----- mapping -------------------------------------------------------------------------------------------------
@@ -175,25 +85,11 @@ function fragmentsOf(op: Record<string, unknown>): Record<string, Json> {
   return out;
 }
 
-/**
- * The one place an upstream operation becomes a DTO (docs/style.md rule 4). The operation is noted in the journal as
- * seen now, which gives its history.
- */
-export function toOperationDto(
-  op: UpstreamOperation,
-  scope: OperationScope,
-  how: Sighting = "read",
-  at: number = Date.now(),
-): OperationDto {
+/** The one place an upstream operation becomes a DTO (docs/style.md rule 4). */
+export function toOperationDto(op: UpstreamOperation): OperationDto {
   const status = operationStatusOf(op);
   const fragments = fragmentsOf(op);
   const cmd = op.c8y_Command;
-  const history = operationJournal().note(
-    scope,
-    { id: op.id, status, creationTime: op.creationTime },
-    at,
-    how,
-  );
   return {
     id: op.id,
     deviceId: op.deviceId,
@@ -208,7 +104,6 @@ export function toOperationDto(
       isObject(cmd) && typeof cmd.text === "string" ? { text: cmd.text, result: str(cmd.result) } : null,
     fragments,
     bulkOperationId: typeof op.bulkOperationId === "number" ? op.bulkOperationId : null,
-    history,
   };
 }
 
@@ -225,7 +120,6 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export async function listOperations(
   platform: PlatformClient,
-  scope: OperationScope,
   query: OperationListQuery,
   now: number = Date.now(),
 ): Promise<OperationListDto> {
@@ -248,7 +142,7 @@ export async function listOperations(
   );
   const total = page.statistics?.totalElements;
   return {
-    items: page.operations.map((op) => toOperationDto(op, scope)),
+    items: page.operations.map((op) => toOperationDto(op)),
     page: query.page,
     pageSize: query.pageSize,
     total: typeof total === "number" ? total : null,
@@ -262,12 +156,8 @@ async function readOperation(platform: PlatformClient, id: string): Promise<Upst
   );
 }
 
-export async function getOperation(
-  platform: PlatformClient,
-  scope: OperationScope,
-  id: string,
-): Promise<OperationDto> {
-  return toOperationDto(await readOperation(platform, id), scope);
+export async function getOperation(platform: PlatformClient, id: string): Promise<OperationDto> {
+  return toOperationDto(await readOperation(platform, id));
 }
 
 // ----- the device's side ---------------------------------------------------------------------------------------
@@ -451,7 +341,6 @@ function operationBody(
  */
 export async function createOperation(
   platform: PlatformClient,
-  scope: OperationScope,
   deviceId: string,
   input: CreateOperation,
 ): Promise<OperationDto> {
@@ -470,20 +359,16 @@ export async function createOperation(
       body: { deviceId, ...operationBody(input, offer.fragment, context) },
     }),
   );
-  return toOperationDto(created, scope, "own");
+  return toOperationDto(created);
 }
 
 async function finish(
   platform: PlatformClient,
-  scope: OperationScope,
   id: string,
   from: OperationStatus,
   failureReason: string,
 ): Promise<OperationDto> {
   const current = await readOperation(platform, id);
-  // What this read saw belongs in the history too (the status the operation left).
-  if (isStatus(current.status))
-    operationJournal().note(scope, { ...current, status: current.status }, Date.now(), "read");
   if (current.status !== from)
     throw new ApiError(
       "conflict",
@@ -499,29 +384,27 @@ async function finish(
       body: { status: "FAILED", failureReason },
     }),
   );
-  return toOperationDto(updated, scope, "own");
+  return toOperationDto(updated);
 }
 
 /** PENDING → FAILED "Cancelled by <user>[: reason]" (docs/platform-api.md §0a: the operator's cancel). */
 export function cancelOperation(
   platform: PlatformClient,
-  scope: OperationScope,
   id: string,
   user: string,
   reason?: string,
 ): Promise<OperationDto> {
-  return finish(platform, scope, id, "PENDING", `Cancelled by ${user}${reason ? `: ${reason}` : ""}`);
+  return finish(platform, id, "PENDING", `Cancelled by ${user}${reason ? `: ${reason}` : ""}`);
 }
 
 /** EXECUTING → FAILED, for operations the device will never finish (it lost its state, or died). */
 export function failOperation(
   platform: PlatformClient,
-  scope: OperationScope,
   id: string,
   user: string,
   reason: string,
 ): Promise<OperationDto> {
-  return finish(platform, scope, id, "EXECUTING", `Marked failed by ${user}: ${reason}`);
+  return finish(platform, id, "EXECUTING", `Marked failed by ${user}: ${reason}`);
 }
 
 /** Fragments the device wrote back into an operation: a new run starts without them. */
@@ -536,11 +419,7 @@ function withoutResults(fragments: Record<string, Json>): Record<string, Json> {
 }
 
 /** A new operation with the same device, description and command as a FAILED one. */
-export async function rerunOperation(
-  platform: PlatformClient,
-  scope: OperationScope,
-  id: string,
-): Promise<OperationDto> {
+export async function rerunOperation(platform: PlatformClient, id: string): Promise<OperationDto> {
   const original = await readOperation(platform, id);
   if (original.status !== "FAILED")
     throw new ApiError(
@@ -559,5 +438,5 @@ export async function rerunOperation(
       },
     }),
   );
-  return toOperationDto(created, scope, "own");
+  return toOperationDto(created);
 }

@@ -57,7 +57,7 @@ export class FakeEventSource implements EventSourceLike {
   }
 }
 
-/** An operation as the server sends it (the REST routes' DTO): `PENDING` since creation, then `status`. */
+/** An operation as the server sends it (the REST routes' DTO). */
 export const operation = (id: string, status: OperationStatus, deviceId = "42"): OperationDto => ({
   id,
   deviceId,
@@ -71,8 +71,4 @@ export const operation = (id: string, status: OperationStatus, deviceId = "42"):
   command: null,
   fragments: { c8y_Restart: {} },
   bulkOperationId: null,
-  history: [
-    { status: "PENDING", at: "2030-01-01T00:00:00.000Z", exact: true, after: null },
-    ...(status === "PENDING" ? [] : [{ status, at: "2030-01-01T00:00:05.000Z", exact: true, after: null }]),
-  ],
 });

@@ -9,6 +9,6 @@ export const POST = route<{ id: string }>(
   async ({ req, params, platform, session }) => {
     const { id } = validate(z.object({ id: operationIdSchema }), params);
     const { reason } = await parseJson(req, cancelOperationSchema);
-    return json(await cancelOperation(platform(), session, id, session.username, reason || undefined));
+    return json(await cancelOperation(platform(), id, session.username, reason || undefined));
   },
 );

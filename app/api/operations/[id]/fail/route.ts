@@ -9,6 +9,6 @@ export const POST = route<{ id: string }>(
   async ({ req, params, platform, session }) => {
     const { id } = validate(z.object({ id: operationIdSchema }), params);
     const { reason } = await parseJson(req, failOperationSchema);
-    return json(await failOperation(platform(), session, id, session.username, reason));
+    return json(await failOperation(platform(), id, session.username, reason));
   },
 );
