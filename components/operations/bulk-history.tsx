@@ -24,10 +24,10 @@ function Entry({ entry }: { entry: HistoryEntry }) {
   return (
     <li className="flex flex-col gap-0.5 border-l-2 border-slate-200 pl-3 dark:border-slate-700">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5">
-        <span className="font-medium text-slate-900 dark:text-slate-100">{entry.activity}</span>
+        <span className="font-medium text-slate-900 dark:text-slate-100">{entry.activity}</span>{" "}
         <span className="text-slate-600 dark:text-slate-400">
           at <Time iso={entry.time} />
-        </span>
+        </span>{" "}
         <ByUser user={entry.user} />
       </div>
       {entry.status !== null && (

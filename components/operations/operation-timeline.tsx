@@ -22,7 +22,7 @@ function Step({ step }: { step: TimelineStep }) {
         </>
       ) : (
         <span className="w-28 pl-7 font-medium text-slate-900 dark:text-slate-100">Updated</span>
-      )}
+      )}{" "}
       <span className="text-slate-600 dark:text-slate-400">
         {step.at === null ? (
           "time not recorded yet"
@@ -31,8 +31,8 @@ function Step({ step }: { step: TimelineStep }) {
             at <Time iso={step.at} />
           </>
         )}
-      </span>
-      <ByUser user={step.user} />
+      </span>{" "}
+      <ByUser user={step.user} />{" "}
       {text !== null && (
         <span className="text-slate-700 tabular-nums dark:text-slate-300">
           {step.running ? `for ${text} so far` : `for ${text}`}
