@@ -79,16 +79,17 @@ test("a restart goes Pending → Executing → Successful on screen, without a r
   await expectOnline(fleet);
   await page.goto(operationsTab(agent.id));
   await markDocument(page);
-  // The agent works on one operation at a time: a firmware update sent first keeps the restart Pending for a while.
+
+  await panel(page).getByRole("button", { name: "Restart", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  // The agent works on one operation at a time: a firmware update sent just before keeps the restart Pending for a
+  // while. Sent once the dialog is open, so a slow machine opening it does not use up that while.
   await restOk("/devicecontrol/operations", {
     body: {
       deviceId: agent.id,
       c8y_Firmware: { name: "e2e-fw", version: run, url: "https://repo.test/fw.bin" },
     },
   });
-
-  await panel(page).getByRole("button", { name: "Restart", exact: true }).click();
-  const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Send", exact: true }).click();
   await expect(dialog).toBeHidden();
 
