@@ -36,6 +36,7 @@ const node = (id: string, name: string): TreeNodeDto => ({
   childCount: 0,
   supportedOperations: [],
   hardwareModel: null,
+  connection: null,
 });
 const live = (patch: Partial<LiveDevice> = {}): LiveDevice => ({
   id: "42",
@@ -46,6 +47,7 @@ const live = (patch: Partial<LiveDevice> = {}): LiveDevice => ({
   isDevice: true,
   isGroup: false,
   isAgent: true,
+  connection: null,
   ...patch,
 });
 
