@@ -57,7 +57,10 @@ export function fetchChildPage(id: string, rel: ChildRelation, page: number, sig
 
 export function fetchConnectionPage(status: ConnectionFilter, page: number, signal?: AbortSignal) {
   const params = new URLSearchParams({ status, page: String(page), pageSize: String(CONNECTION_PAGE_SIZE) });
-  return apiFetch(`/api/devices/connection?${params.toString()}`, { schema: connectionListDtoSchema, signal });
+  return apiFetch(`/api/devices/connection?${params.toString()}`, {
+    schema: connectionListDtoSchema,
+    signal,
+  });
 }
 
 export const deviceTreeQueries = {
