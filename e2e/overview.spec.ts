@@ -11,22 +11,21 @@ import { runSuffix } from "./support/env";
 
 const run = runSuffix();
 
+/** A card by its title (the card's link). */
 const card = (page: Page, title: string) =>
   page
     .getByRole("list", { name: "What needs attention" })
-    .getByRole("link", { name: new RegExp(`^${title}: `) });
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("link", { name: title, exact: true }) });
+const link = (page: Page, title: string) => card(page, title).getByRole("link", { name: title, exact: true });
 
-/** The number a card shows, from its accessible name ("Title: 12"); NaN while loading or failed. */
-async function countOf(page: Page, title: string): Promise<number> {
-  const label = (await card(page, title).getAttribute("aria-label")) ?? "";
-  return Number(label.slice(label.lastIndexOf(": ") + 2).replaceAll(",", ""));
-}
-
+/** The number each card shows, once every one of them has one. */
 async function counts(page: Page, titles: readonly string[]) {
   const out: Record<string, number> = {};
   for (const title of titles) {
-    await expect(card(page, title)).toHaveAttribute("aria-label", /: [\d,]+$/);
-    out[title] = await countOf(page, title);
+    const count = card(page, title).getByTestId("overview-count");
+    await expect(count).toHaveText(/^[\d,]+$/);
+    out[title] = Number((await count.textContent())!.replaceAll(",", ""));
   }
   return out;
 }
@@ -39,7 +38,7 @@ test.describe("after sign-in", () => {
     await fillSignInForm(page);
     await page.waitForURL((url) => url.pathname === "/overview");
     await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
-    const nav = page.getByRole("navigation").getByRole("link");
+    const nav = page.getByRole("navigation", { name: "Main" }).getByRole("link");
     await expect(nav.first()).toHaveText("Overview");
     await expect(nav.first()).toHaveAttribute("aria-current", "page");
     await page.goto("/");
@@ -104,37 +103,37 @@ test("the counts follow what the platform holds, and every card opens its filter
   await expect.poll(() => counts(page, TITLES)).toEqual(expected);
 
   // Each card opens the list behind it.
-  await card(page, "Disconnected devices").click();
+  await link(page, "Disconnected devices").click();
   await page.waitForURL((url) => url.pathname === "/devices" && url.search === "?connection=DISCONNECTED");
   await expect(page.getByRole("link", { name: silentName })).toBeVisible();
 
   await page.goBack();
-  await card(page, "Unavailable devices").click();
+  await link(page, "Unavailable devices").click();
   await page.waitForURL((url) => url.pathname === "/devices" && url.search === "?connection=UNAVAILABLE");
   await expect(page.getByRole("link", { name: silentName })).toBeVisible();
 
   await page.goBack();
-  await card(page, "Waiting for acceptance").click();
+  await link(page, "Waiting for acceptance").click();
   await page.waitForURL(
     (url) => url.pathname === "/registrations" && url.searchParams.get("status") === "PENDING_ACCEPTANCE",
   );
   await expect(page.getByText(`e2e-ov-a-${run}`)).toBeVisible();
 
   await page.goBack();
-  await card(page, "Failed in the last 24 h").click();
+  await link(page, "Failed in the last 24 h").click();
   await page.waitForURL(
     (url) => url.pathname === "/operations" && url.searchParams.get("status") === "FAILED",
   );
   await expect(page.locator(`tr[data-operation-id="${op.id}"]`)).toBeVisible();
 
   await page.goBack();
-  await card(page, "Stuck pending").click();
+  await link(page, "Stuck pending").click();
   await page.waitForURL(
     (url) => url.pathname === "/operations" && url.searchParams.get("status") === "PENDING",
   );
 
   await page.goBack();
-  await expect(card(page, "Bulk operations running")).toHaveAttribute(
+  await expect(link(page, "Bulk operations running")).toHaveAttribute(
     "href",
     "/operations/bulk?generalStatus=EXECUTING",
   );
