@@ -9,7 +9,11 @@ import { startConsole } from "./support/console";
  * process and the console's production build. Tests start simulated devices themselves. Stopped in the teardown.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const emulator = await startEmulatorProcess();
+  // Presence within seconds instead of the 40 s defaults, so a journey sees an agent go DISCONNECTED without
+  // waiting (docs/emulator-presence.md, "Knobs").
+  const emulator = await startEmulatorProcess({
+    env: { EMULATOR_DISCONNECT_GRACE_MS: "1000", EMULATOR_PRESENCE_CHECK_MS: "500" },
+  });
   const dataDir = mkdtempSync(join(tmpdir(), "c8y-console-e2e-"));
   const consoleApp = await startConsole({
     C8Y_BASEURL: emulator.url,

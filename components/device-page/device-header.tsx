@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { DeviceDto } from "@/lib/schemas/device";
+import { ConnectionBadge } from "@/components/devices/connection-badge";
 import { DeviceNameEditor } from "./device-name-editor";
 import { DeviceParents } from "./device-parents";
 
@@ -38,7 +39,10 @@ function Fact({ label, children, className }: { label: string; children: ReactNo
   );
 }
 
-/** Name (renamable), what the object is, who owns it, when it was made and changed, and where it sits. */
+/**
+ * Name (renamable), what the object is, whether it is connected and when it was last heard from, who owns it,
+ * when it was made and changed, and where it sits.
+ */
 export function DeviceHeader({
   device,
   name,
@@ -66,7 +70,21 @@ export function DeviceHeader({
             canEdit={canEdit}
             onRename={onRename}
           />
-          <RoleBadges device={{ ...device, isChild }} />
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <RoleBadges device={{ ...device, isChild }} />
+            <ConnectionBadge connection={device.connection} />
+            {device.connection && (
+              <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="last-seen">
+                {device.connection.lastMessage ? (
+                  <>
+                    Last seen <RelativeTime iso={device.connection.lastMessage} />
+                  </>
+                ) : (
+                  "Not heard from yet"
+                )}
+              </span>
+            )}
+          </div>
         </div>
         {canEdit && (
           <Button variant="secondary" onClick={onDelete}>

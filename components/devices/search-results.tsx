@@ -4,6 +4,7 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import { CornerDownRight } from "lucide-react";
 import type { SearchHitDto, SearchResultDto } from "@/lib/schemas/device-tree";
 import { Spinner } from "@/components/ui/spinner";
+import { ConnectionBadge } from "./connection-badge";
 import { KIND_LABEL, NodeKindIcon, displayName } from "./node-kind";
 
 function matchText(hit: SearchHitDto): string {
@@ -58,6 +59,7 @@ export function SearchResults({
                 <span className="shrink-0 text-xs text-slate-600 dark:text-slate-400">
                   {KIND_LABEL[hit.kind]} · {matchText(hit)}
                 </span>
+                <ConnectionBadge connection={hit.connection} />
                 <span className="ml-auto flex shrink-0 items-center gap-1 text-xs text-accent-700 dark:text-accent-300">
                   <CornerDownRight className="size-3.5" aria-hidden="true" />
                   Show in tree

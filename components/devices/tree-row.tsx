@@ -2,6 +2,7 @@ import { clsx } from "clsx";
 import { ChevronRight, Pin } from "lucide-react";
 import type { CSSProperties } from "react";
 import type { TreeRow as Row } from "./flatten-tree";
+import { ConnectionBadge } from "./connection-badge";
 import { NodeBadges } from "./node-badges";
 import { KIND_LABEL, NodeKindIcon, childCountText, displayName } from "./node-kind";
 
@@ -101,6 +102,7 @@ export function TreeRow({ row, id, selected, active, style, onClick, onToggle, o
         </span>
       )}
       <span className="ml-auto flex min-w-0 items-center gap-2">
+        <ConnectionBadge connection={node.connection} />
         <NodeBadges node={node} />
         {count && (
           <span className="shrink-0 text-xs text-slate-600 tabular-nums dark:text-slate-400">{count}</span>

@@ -17,6 +17,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Dialog } from "@/components/ui/dialog";
 import { describeError } from "@/components/ui/error-state";
 import { useToast } from "@/components/ui/toast";
+import { ConnectionNote } from "./connection-note";
 import { operationLabel } from "./labels";
 import { OperationTimeline } from "./operation-timeline";
 import { ConfigurationForm, FirmwareForm, RestartForm, ShellForm, type SendFormProps } from "./send-forms";
@@ -144,6 +145,7 @@ export function SendOperationDialog({
         </div>
       ) : (
         <div className="flex flex-col gap-4">
+          <ConnectionNote context={context} />
           {warnings.map((w) => (
             <p
               key={w}

@@ -1,11 +1,12 @@
 "use client";
 
 import { clsx } from "clsx";
-import { Cpu, ListChecks, Network } from "lucide-react";
+import { Cpu, LayoutDashboard, ListChecks, Network } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const LINKS = [
+  { href: "/overview", label: "Overview", Icon: LayoutDashboard },
   { href: "/registrations", label: "Registrations", Icon: ListChecks },
   { href: "/devices", label: "Devices", Icon: Cpu },
   { href: "/operations", label: "Operations", Icon: Network },

@@ -6,6 +6,7 @@ import {
   memberResultsSchema,
   rootsPageDtoSchema,
   searchResultDtoSchema,
+  connectionListDtoSchema,
   treeNodeDtoSchema,
   type ChildRelation,
   type CreateGroupInput,
@@ -13,12 +14,15 @@ import {
   type MemberResult,
   type TreeNodeDto,
 } from "@/lib/schemas/device-tree";
+import type { ConnectionFilter } from "@/lib/schemas/device";
 import { apiFetch } from "./api-client";
 
 /** Rows per request: a screenful several times over, small enough to answer fast at any depth of a long list. */
 export const TREE_PAGE_SIZE = 100;
 /** Tree data changes rarely under the operator's eyes; group edits invalidate what they touch. */
 const TREE_STALE_MS = 60_000;
+/** Rows per page of a connection list. */
+export const CONNECTION_PAGE_SIZE = 50;
 
 /** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
 export const deviceTreeKeys = {
@@ -30,6 +34,10 @@ export const deviceTreeKeys = {
     [...deviceTreeKeys.childrenOf(id), rel, TREE_PAGE_SIZE, page] as const,
   paths: (id: string) => [...deviceTreeKeys.all, "paths", id] as const,
   search: (q: string) => [...deviceTreeKeys.all, "search", q] as const,
+  /** Devices in one presence state (`/devices?connection=…`): what device events refetch. */
+  connectionLists: () => [...deviceTreeKeys.all, "connection"] as const,
+  connection: (status: ConnectionFilter, page: number) =>
+    [...deviceTreeKeys.connectionLists(), status, CONNECTION_PAGE_SIZE, page] as const,
   groups: (search: string) => [...deviceTreeKeys.all, "groups", search] as const,
 };
 
@@ -47,7 +55,21 @@ export function fetchChildPage(id: string, rel: ChildRelation, page: number, sig
   });
 }
 
+export function fetchConnectionPage(status: ConnectionFilter, page: number, signal?: AbortSignal) {
+  const params = new URLSearchParams({ status, page: String(page), pageSize: String(CONNECTION_PAGE_SIZE) });
+  return apiFetch(`/api/devices/connection?${params.toString()}`, {
+    schema: connectionListDtoSchema,
+    signal,
+  });
+}
+
 export const deviceTreeQueries = {
+  connection: (status: ConnectionFilter, page: number) =>
+    queryOptions({
+      queryKey: deviceTreeKeys.connection(status, page),
+      queryFn: ({ signal }) => fetchConnectionPage(status, page, signal),
+      staleTime: 10_000,
+    }),
   roots: () =>
     infiniteQueryOptions({
       queryKey: deviceTreeKeys.roots(),

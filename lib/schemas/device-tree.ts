@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorCodeSchema } from "./common";
+import { connectionDtoSchema, connectionFilterSchema } from "./device";
 
 /** A managed object id as the platform makes them: decimal digits (platform-api.md §2.6), bounded. */
 export const managedObjectIdSchema = z.string().regex(/^[0-9]{1,19}$/, "Not a managed object id");
@@ -37,6 +38,8 @@ export const treeNodeDtoSchema = z.object({
   supportedOperations: z.array(z.string()),
   /** c8y_Hardware.model. */
   hardwareModel: z.string().nullable(),
+  /** Presence (c8y_Connection, c8y_Availability); null for objects the platform does not monitor. */
+  connection: connectionDtoSchema.nullable(),
 });
 export type TreeNodeDto = z.infer<typeof treeNodeDtoSchema>;
 
@@ -90,6 +93,26 @@ export const searchQuerySchema = z.object({
     .optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+export const CONNECTION_PAGE_SIZE_MAX = 100;
+
+/** `GET /api/devices/connection?status=…&page=…`: devices in one presence state, by the platform's query. */
+export const connectionListQuerySchema = z.object({
+  status: connectionFilterSchema,
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(CONNECTION_PAGE_SIZE_MAX).default(50),
+});
+export type ConnectionListQuery = z.infer<typeof connectionListQuerySchema>;
+
+export const connectionListDtoSchema = z.object({
+  items: z.array(treeNodeDtoSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** Devices in this state; null when the platform did not count. */
+  total: z.number().int().min(0).nullable(),
+  hasMore: z.boolean(),
+});
+export type ConnectionListDto = z.infer<typeof connectionListDtoSchema>;
 
 export const searchMatchSchema = z.enum(["id", "externalId", "name"]);
 export type SearchMatch = z.infer<typeof searchMatchSchema>;

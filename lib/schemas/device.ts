@@ -20,6 +20,33 @@ export const managedObjectIdSchema = z
 export const objectRefSchema = z.object({ id: z.string(), name: z.string().nullable() });
 export type ObjectRef = z.infer<typeof objectRefSchema>;
 
+/**
+ * What the platform says about a device's presence (docs/emulator-presence.md, docs/platform-api.md §4.10), read
+ * from `c8y_Connection.status`, `c8y_Availability {status, lastMessage}` and `c8y_RequiredAvailability`. Statuses
+ * the console does not know become UNKNOWN rather than being dropped. Made only by `toConnection`
+ * (lib/server/services/connection.ts).
+ */
+export const connectionStatusSchema = z.enum(["CONNECTED", "DISCONNECTED", "MAINTENANCE", "UNKNOWN"]);
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+export const availabilityStatusSchema = z.enum(["AVAILABLE", "UNAVAILABLE", "MAINTENANCE", "UNKNOWN"]);
+export type AvailabilityStatus = z.infer<typeof availabilityStatusSchema>;
+
+export const connectionDtoSchema = z.object({
+  /** c8y_Connection.status; null when the platform sent none. */
+  connection: connectionStatusSchema.nullable(),
+  /** c8y_Availability.status; null when the platform sent none. */
+  availability: availabilityStatusSchema.nullable(),
+  /** c8y_Availability.lastMessage: when the device last sent anything; null before its first message. */
+  lastMessage: z.string().nullable(),
+  /** c8y_RequiredAvailability.responseInterval in minutes; ≤ 0 is maintenance; null when not set. */
+  responseInterval: z.number().nullable(),
+});
+export type ConnectionDto = z.infer<typeof connectionDtoSchema>;
+
+/** The `?connection=` filter of the devices page, and what the overview counts. */
+export const connectionFilterSchema = z.enum(["CONNECTED", "DISCONNECTED", "UNAVAILABLE"]);
+export type ConnectionFilter = z.infer<typeof connectionFilterSchema>;
+
 export const deviceDtoSchema = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -35,6 +62,8 @@ export const deviceDtoSchema = z.object({
   deviceParents: z.array(objectRefSchema),
   assetParents: z.array(objectRefSchema),
   childCounts: z.object({ devices: z.number().int(), assets: z.number().int(), additions: z.number().int() }),
+  /** Presence as the platform computes it; null for objects it does not monitor. */
+  connection: connectionDtoSchema.nullable(),
   /** Every fragment (top-level key other than the base fields and reference collections), as stored. */
   fragments: z.record(z.string(), z.json()),
 });

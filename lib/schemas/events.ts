@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { connectionDtoSchema } from "./device";
 import { operationDtoSchema } from "./operations";
 import { registrationStatusSchema } from "./registrations";
 
@@ -89,6 +90,8 @@ export const liveDeviceSchema = z.object({
   isDevice: z.boolean(),
   isGroup: z.boolean(),
   isAgent: z.boolean(),
+  /** Presence (toConnection): the platform writes it without moving lastUpdated (docs/emulator-presence.md). */
+  connection: connectionDtoSchema.nullable(),
 });
 export type LiveDevice = z.infer<typeof liveDeviceSchema>;
 

@@ -22,6 +22,7 @@ const device = (lastUpdated: string, fragments: DeviceDto["fragments"]): DeviceD
   deviceParents: [],
   assetParents: [],
   childCounts: { devices: 0, assets: 0, additions: 0 },
+  connection: null,
   fragments,
 });
 

@@ -11,6 +11,7 @@ const node = (id: string, kind: TreeNodeDto["kind"], childCount: number | null =
   childCount,
   supportedOperations: [],
   hardwareModel: null,
+  connection: null,
 });
 
 function data(

@@ -22,7 +22,7 @@ import { registrationKeys } from "../registrations";
  * | `operation.created` / `.updated` | `applyOperationEvent` (lib/queries/operations.ts) replaces cached copies with the event's DTO |
  * | `operation.deleted` | `applyOperationDeleted` |
  * | `device.created` | the tree's roots and searches are refetched (the object may be a new root) |
- * | `device.updated` | the object's tree rows are patched (name, type, kind); its detail is refetched unless the cache already has that version; its children, paths, the roots and searches are refetched |
+ * | `device.updated` | the object's tree rows are patched (name, type, kind, connection); its detail is refetched unless the cache already has that version and connection; its children, paths, the roots, searches and connection lists are refetched |
  * | `device.deleted` | the object's queries are refetched (they show "not found"), and the whole tree |
  * | `registration.changed` | every registration query is refetched |
  * | `resync` | every query of the resources the topics feed is refetched |
@@ -74,7 +74,9 @@ const kindOf = (d: LiveDevice): NodeKind =>
 /** The tree rows showing `device`, brought up to its new name, type and kind. */
 function patchTreeRows(queryClient: QueryClient, device: LiveDevice) {
   const patch = (node: TreeNodeDto): TreeNodeDto =>
-    node.id === device.id ? { ...node, name: device.name, type: device.type, kind: kindOf(device) } : node;
+    node.id === device.id
+      ? { ...node, name: device.name, type: device.type, kind: kindOf(device), connection: device.connection }
+      : node;
   const patchItems = <T extends { items: TreeNodeDto[] }>(page: T): T =>
     page.items.some((n) => n.id === device.id) ? { ...page, items: page.items.map(patch) } : page;
   queryClient.setQueriesData<InfiniteData<RootsPageDto>>({ queryKey: deviceTreeKeys.roots() }, (data) =>
@@ -100,17 +102,25 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, batch
     case "device.created":
       batch.add(deviceTreeKeys.roots());
       batch.add([...deviceTreeKeys.all, "search"]);
+      batch.add(deviceTreeKeys.connectionLists());
       return;
     case "device.updated": {
       const { device } = event.data;
       patchTreeRows(queryClient, device);
       const cached = queryClient.getQueryData<DeviceDto>(deviceKeys.detail(device.id));
-      // The operator's own save already put this version into the cache: nothing to fetch.
-      if (!cached || cached.lastUpdated !== device.lastUpdated) batch.add(deviceKeys.one(device.id));
+      // The operator's own save already put this version into the cache: nothing to fetch. The platform's own
+      // presence writes do not move lastUpdated (docs/emulator-presence.md), so a new connection state counts too.
+      if (
+        !cached ||
+        cached.lastUpdated !== device.lastUpdated ||
+        JSON.stringify(cached.connection) !== JSON.stringify(device.connection)
+      )
+        batch.add(deviceKeys.one(device.id));
       batch.add(deviceTreeKeys.childrenOf(device.id));
       batch.add(deviceTreeKeys.paths(device.id));
       batch.add(deviceTreeKeys.roots());
       batch.add([...deviceTreeKeys.all, "search"]);
+      batch.add(deviceTreeKeys.connectionLists());
       return;
     }
     case "device.deleted":

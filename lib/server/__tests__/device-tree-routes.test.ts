@@ -99,6 +99,7 @@ describe("GET /api/devices/tree/roots", () => {
       childCount: 2,
       supportedOperations: [],
       hardwareModel: null,
+      connection: null,
     });
     expect(a.json.items[2]).toMatchObject({ id: ids.big, kind: "agent", childCount: 250 });
     expect(a.json.items[3]).toMatchObject({ id: ids.loner, kind: "device", childCount: 0 });
@@ -163,6 +164,7 @@ describe("GET /api/devices/tree/[id]/children", () => {
         childCount: 2,
         supportedOperations: ["c8y_Restart", "c8y_Command"],
         hardwareModel: "GW-9000",
+        connection: null,
       },
     ]);
     const gw = await kids(ids.gateway, "rel=devices");

@@ -1,4 +1,5 @@
 import "server-only";
+import { toConnection } from "../services/connection";
 import { liveDeviceSchema, type LiveDataEvent, type LiveDevice, type LiveTopic } from "@/lib/schemas/events";
 
 /**
@@ -35,6 +36,7 @@ function toLiveDevice(raw: unknown): LiveDevice | null {
     isDevice: "c8y_IsDevice" in raw,
     isGroup: "c8y_IsDeviceGroup" in raw,
     isAgent: "com_cumulocity_model_Agent" in raw,
+    connection: toConnection(raw),
   });
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
 import type {
   ChildrenPageDto,
+  ConnectionListDto,
+  ConnectionListQuery,
   ChildrenQuery,
   DevicePathsDto,
   NodeKind,
@@ -12,6 +14,7 @@ import type {
   TreeNodeDto,
 } from "@/lib/schemas/device-tree";
 import { mapLimit } from "../concurrency";
+import { connectionFilter, toConnection } from "./connection";
 import { UpstreamError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
 import type { components } from "../upstream/platform";
@@ -60,6 +63,7 @@ export function toTreeNode(mo: UpstreamManagedObject): TreeNodeDto {
     childCount: countOf(kind === "group" ? mo.childAssets : mo.childDevices),
     supportedOperations: ops.filter((op): op is string => typeof op === "string"),
     hardwareModel: typeof model === "string" && model !== "" ? model : null,
+    connection: toConnection(mo),
   };
 }
 
@@ -129,6 +133,38 @@ export async function listChildren(
     page: query.page,
     pageSize: query.pageSize,
     total: query.page === 1 ? (result.statistics.totalElements ?? null) : null,
+    hasMore: items.length === query.pageSize,
+  };
+}
+
+/**
+ * One page of the devices in a presence state (`/devices?connection=…`), selected by the platform's query
+ * language so no device is read that is not shown; the total comes with the first page.
+ */
+export async function listByConnection(
+  platform: PlatformClient,
+  query: ConnectionListQuery,
+): Promise<ConnectionListDto> {
+  const page = body(
+    await platform.GET("/inventory/managedObjects", {
+      params: {
+        query: {
+          query: `${connectionFilter(query.status)} $orderby=name`,
+          pageSize: query.pageSize,
+          currentPage: query.page,
+          withTotalElements: true,
+          ...TREE_FLAGS,
+        },
+      },
+    }),
+  );
+  const items = page.managedObjects.map(toTreeNode);
+  const total = page.statistics?.totalElements;
+  return {
+    items,
+    page: query.page,
+    pageSize: query.pageSize,
+    total: typeof total === "number" ? total : null,
     hasMore: items.length === query.pageSize,
   };
 }

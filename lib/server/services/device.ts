@@ -2,6 +2,7 @@ import "server-only";
 import { isFragmentKey } from "@/lib/fragments/known";
 import type { DeleteDeviceOptions, DeviceDto, ObjectRef, ObjectSummary } from "@/lib/schemas/device";
 import { ApiError } from "../errors";
+import { toConnection } from "./connection";
 import { body, type PlatformClient } from "../upstream/client";
 import type { components } from "../upstream/platform";
 
@@ -36,6 +37,7 @@ export function toDeviceDto(mo: UpstreamManagedObject): DeviceDto {
       assets: mo.childAssets?.count ?? 0,
       additions: mo.childAdditions?.count ?? 0,
     },
+    connection: toConnection(mo),
     fragments,
   };
 }

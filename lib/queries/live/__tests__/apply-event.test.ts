@@ -36,6 +36,7 @@ const node = (id: string, name: string): TreeNodeDto => ({
   childCount: 0,
   supportedOperations: [],
   hardwareModel: null,
+  connection: null,
 });
 const live = (patch: Partial<LiveDevice> = {}): LiveDevice => ({
   id: "42",
@@ -46,6 +47,7 @@ const live = (patch: Partial<LiveDevice> = {}): LiveDevice => ({
   isDevice: true,
   isGroup: false,
   isAgent: true,
+  connection: null,
   ...patch,
 });
 
@@ -80,7 +82,7 @@ describe("devices", () => {
       pages: [{ items: [node("42", "Pump")], nextCursor: null }],
       pageParams: [null],
     });
-    const detail = { id: "42", lastUpdated: "2030-01-01T00:00:05.000Z" } as DeviceDto;
+    const detail = { id: "42", lastUpdated: "2030-01-01T00:00:05.000Z", connection: null } as DeviceDto;
     queryClient.setQueryData(deviceKeys.detail("42"), detail);
 
     apply({ type: "device.updated", data: { device: live() } });
@@ -98,6 +100,30 @@ describe("devices", () => {
     expect(invalidated(deviceKeys.detail("42"))).toBe(false);
 
     apply({ type: "device.updated", data: { device: live({ lastUpdated: "2030-01-01T00:00:09.000Z" }) } });
+    vi.advanceTimersByTime(250);
+    expect(invalidated(deviceKeys.detail("42"))).toBe(true);
+  });
+
+  it("patches a new connection state into the tree rows and refetches the detail, though lastUpdated stays", () => {
+    queryClient.setQueryData(deviceTreeKeys.childPage("7", "devices", 1), {
+      items: [node("42", "Pump")],
+      page: 1,
+      pageSize: 100,
+      total: 1,
+      hasMore: false,
+    } satisfies ChildrenPageDto);
+    const detail = { id: "42", lastUpdated: "2030-01-01T00:00:05.000Z", connection: null } as DeviceDto;
+    queryClient.setQueryData(deviceKeys.detail("42"), detail);
+    const connection = {
+      connection: "DISCONNECTED",
+      availability: "AVAILABLE",
+      lastMessage: "2030-01-01T00:00:01.000Z",
+      responseInterval: 10,
+    } as const;
+    // The platform's presence write: same lastUpdated, new c8y_Connection (docs/emulator-presence.md).
+    apply({ type: "device.updated", data: { device: live({ connection }) } });
+    const patched = queryClient.getQueryData<ChildrenPageDto>(deviceTreeKeys.childPage("7", "devices", 1))!;
+    expect(patched.items[0]!.connection).toEqual(connection);
     vi.advanceTimersByTime(250);
     expect(invalidated(deviceKeys.detail("42"))).toBe(true);
   });
