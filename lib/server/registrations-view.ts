@@ -427,6 +427,8 @@ export function setRegistrationViews(views: RegistrationViews): RegistrationView
 }
 
 /** The view of a signed-in operator's credential. */
-export function viewForSession(session: Pick<SessionData, "platformUrl" | "tenant" | "auth">): RegistrationsView {
+export function viewForSession(
+  session: Pick<SessionData, "platformUrl" | "tenant" | "auth">,
+): RegistrationsView {
   return registrationViews().forCredential(session);
 }

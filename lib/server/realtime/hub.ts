@@ -230,7 +230,11 @@ export class LiveHub {
     const { platformUrl, tenant, auth } = this.options;
     this.poller = new RegistrationsPoller({
       // The same view the list calls of this credential read: one upstream read for both (registrations-view.ts).
-      view: (this.options.registrationViews ?? registrationViews()).forCredential({ platformUrl, tenant, auth }),
+      view: (this.options.registrationViews ?? registrationViews()).forCredential({
+        platformUrl,
+        tenant,
+        auth,
+      }),
       clock: this.options.clock,
       intervalMs: this.options.registrationsPollMs,
       onChanges: (changes, truncated) =>

@@ -207,14 +207,16 @@ export async function bulkRegister(
 ): Promise<BulkRegistrationResult> {
   // The answer counts what was made but does not list it: the view reads the list again, even after a failure.
   const result: UpstreamBulkResult = body(
-    await platform.POST("/devicecontrol/bulkNewDeviceRequests", {
-      body: { file: csv.text },
-      bodySerializer: (b) => {
-        const form = new FormData();
-        form.set("file", new Blob([b.file], { type: "text/csv;charset=utf-8" }), csv.name);
-        return form;
-      },
-    }).finally(() => view.invalidate()),
+    await platform
+      .POST("/devicecontrol/bulkNewDeviceRequests", {
+        body: { file: csv.text },
+        bodySerializer: (b) => {
+          const form = new FormData();
+          form.set("file", new Blob([b.file], { type: "text/csv;charset=utf-8" }), csv.name);
+          return form;
+        },
+      })
+      .finally(() => view.invalidate()),
   );
   return {
     numberOfAll: result.numberOfAll,
