@@ -49,6 +49,11 @@ export interface ViewSettings {
   idleMs: number;
   /** Replaces fetch for the view's platform calls (tests). */
   fetch?: (input: Request) => Promise<Response>;
+  /**
+   * `direct`: every caller reads the whole list itself, nothing shared or kept, as before this view existed.
+   * Only the benchmark's baseline sets it (REGISTRATIONS_VIEW=direct, bench/registrations-cost.ts).
+   */
+  mode: "shared" | "direct";
 }
 
 export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
@@ -59,6 +64,7 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   watchMs: 10 * 60_000,
   watchMax: 5,
   idleMs: 5 * 60_000,
+  mode: process.env.REGISTRATIONS_VIEW === "direct" ? "direct" : "shared",
 };
 
 /** The platform's largest page (docs/platform-api.md §2.5). */
@@ -134,6 +140,13 @@ export class RegistrationsView {
   /** When this view first saw each request still waiting for its device (for the watch list). */
   private readonly firstSeen = new Map<string, number>();
   private readonly listeners = new Set<ViewListener>();
+  /** The state's requests in creation order, newest first, made once per state (a list call only filters it). */
+  private order: { of: Map<string, ViewEntry>; newest: ViewEntry[]; oldest?: ViewEntry[] } | undefined;
+  /** Devices of ACCEPTED requests found by their c8y_Serial identity; a miss is asked again after `fullMs`. */
+  private readonly devices = new Map<
+    string,
+    { creationTime: string | null; deviceId: string | null; at: number }
+  >();
   private calls = 0;
   lastUsed: number;
   readonly counters: ViewCounters = { fullReads: 0, checks: 0, watchReads: 0, requests: 0 };
@@ -163,6 +176,11 @@ export class RegistrationsView {
   async entries(): Promise<ReadonlyMap<string, ViewEntry>> {
     const { clock, checkMs, fullMs, smallList } = this.settings;
     this.lastUsed = clock.now();
+    if (this.settings.mode === "direct") {
+      const state = await this.fetchAll();
+      this.replace(state);
+      return state.byId;
+    }
     // A write or a moved count during a read or check asks for one more; writes without end get the last state.
     for (let round = 0; ; round++) {
       const now = clock.now();
@@ -175,6 +193,43 @@ export class RegistrationsView {
       }
       if (this.state && (this.staleGen <= this.readGen || round >= 2)) return this.state.byId;
     }
+  }
+
+  /** The requests sorted by creation time (ties by id), as `entries()` would give them. */
+  async sorted(sort: "newest" | "oldest"): Promise<readonly ViewEntry[]> {
+    const byId = await this.entries();
+    if (this.order?.of !== byId) {
+      const newest = [...byId.values()].sort((a, b) => {
+        const byTime = (b.creationTime ?? "").localeCompare(a.creationTime ?? "");
+        return byTime !== 0 ? byTime : a.id.localeCompare(b.id);
+      });
+      this.order = { of: byId as Map<string, ViewEntry>, newest };
+    }
+    if (sort === "newest") return this.order.newest;
+    if (this.order.oldest) return this.order.oldest;
+    // Oldest first keeps ties by id, as newest first does.
+    const oldest = [...this.order.newest].reverse();
+    for (let i = 0; i < oldest.length;) {
+      let j = i + 1;
+      while (j < oldest.length && oldest[j]!.creationTime === oldest[i]!.creationTime) j++;
+      if (j - i > 1) oldest.splice(i, j - i, ...oldest.slice(i, j).reverse());
+      i = j;
+    }
+    this.order.oldest = oldest;
+    return oldest;
+  }
+
+  /** A device found earlier for this ACCEPTED request: its id, null for "none", undefined for "ask". */
+  knownDevice(e: ViewEntry): string | null | undefined {
+    const hit = this.devices.get(e.id);
+    if (!hit || hit.creationTime !== e.creationTime) return undefined;
+    if (hit.deviceId === null && this.settings.clock.now() - hit.at >= this.settings.fullMs) return undefined;
+    return hit.deviceId;
+  }
+
+  rememberDevice(e: ViewEntry, deviceId: string | null): void {
+    if (this.devices.size > 10_000) this.devices.clear();
+    this.devices.set(e.id, { creationTime: e.creationTime, deviceId, at: this.settings.clock.now() });
   }
 
   /** The BFF registered these requests (the platform's answers). */

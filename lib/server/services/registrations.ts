@@ -36,21 +36,16 @@ export async function listRegistrations(
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<RegistrationStatus, number>;
   const rows: ViewEntry[] = [];
   const needle = query.search?.toLowerCase();
-  // A status this console does not know is not in the view: left out rather than shown wrongly.
-  for (const r of (await view.entries()).values()) {
+  // In the view's order (creation time, ties by id); a status this console does not know is not in the view.
+  for (const r of await view.sorted(query.sort)) {
     counts[r.status]++;
     if (query.status && r.status !== query.status) continue;
     if (needle && !r.id.toLowerCase().includes(needle)) continue;
     rows.push(r);
   }
-  const direction = query.sort === "oldest" ? 1 : -1;
-  rows.sort((a, b) => {
-    const byTime = (a.creationTime ?? "").localeCompare(b.creationTime ?? "");
-    return byTime !== 0 ? byTime * direction : a.id.localeCompare(b.id);
-  });
   const start = (query.page - 1) * query.pageSize;
   const items = rows.slice(start, start + query.pageSize).map(toDto);
-  await resolveDeviceIds(platform, items);
+  await resolveDeviceIds(view, platform, items);
   return { items, counts, total: rows.length, page: query.page, pageSize: query.pageSize };
 }
 
@@ -58,8 +53,19 @@ export async function listRegistrations(
  * An accepted device usually exists already with its serial as external id (startup phase step 1); linking to
  * it costs one identity look-up per ACCEPTED row on the page, so only those are resolved. Misses stay null.
  */
-async function resolveDeviceIds(platform: PlatformClient, items: RegistrationDto[]): Promise<void> {
-  const accepted = items.filter((i) => i.status === "ACCEPTED");
+async function resolveDeviceIds(
+  view: RegistrationsView,
+  platform: PlatformClient,
+  items: RegistrationDto[],
+): Promise<void> {
+  const accepted: RegistrationDto[] = [];
+  for (const item of items) {
+    if (item.status !== "ACCEPTED") continue;
+    // Found (or not) by an earlier list call of this credential: no second look-up.
+    const known = view.knownDevice(item);
+    if (known === undefined) accepted.push(item);
+    else item.deviceId = known;
+  }
   await mapLimit(accepted, CONCURRENCY, async (item) => {
     try {
       const ext = body(
@@ -68,9 +74,11 @@ async function resolveDeviceIds(platform: PlatformClient, items: RegistrationDto
         }),
       );
       item.deviceId = ext.managedObject.id;
+      view.rememberDevice(item, item.deviceId);
     } catch (err) {
       // An ended session must still end the request; anything else just leaves the link out.
       if (err instanceof UpstreamError && err.status === 401) throw err;
+      if (err instanceof UpstreamError && err.status === 404) view.rememberDevice(item, null);
     }
   });
 }
