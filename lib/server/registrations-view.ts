@@ -71,6 +71,8 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
 const PAGE_SIZE = 2000;
 /** 100,000 requests; a guard against an endless list. */
 const MAX_PAGES = 50;
+/** Newly seen waiting requests remembered for the watch list. */
+const MAX_FIRST_SEEN = 1000;
 
 export type ViewListener = (changes: RegistrationChange[]) => void;
 
@@ -418,9 +420,12 @@ export class RegistrationsView {
       // The baseline: waiting requests seen now are not "lately registered".
       return;
     }
-    for (const [id, e] of next.byId)
+    // A bulk file of thousands is not what an operator watches knock one by one: the watch list stays short.
+    for (const [id, e] of next.byId) {
+      if (this.firstSeen.size >= MAX_FIRST_SEEN) break;
       if (e.status === "WAITING_FOR_CONNECTION" && !before.byId.has(id) && !this.firstSeen.has(id))
         this.firstSeen.set(id, now);
+    }
     const changes = diff(before.byId, next.byId);
     if (changes.length === 0) return;
     for (const listener of this.listeners) listener(changes);
