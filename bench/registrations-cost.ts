@@ -39,6 +39,8 @@ interface CountingProxy {
   close(): Promise<void>;
 }
 
+const HOP_BY_HOP = ["host", "connection", "content-length", "transfer-encoding", "keep-alive"];
+
 /** Forwards everything to the emulator and counts requests and the bytes of the answers' bodies. */
 async function startCountingProxy(target: string): Promise<CountingProxy> {
   const counts: Counts = { requests: 0, bytes: 0, wholeReads: 0, checks: 0 };
@@ -54,7 +56,7 @@ async function startCountingProxy(target: string): Promise<CountingProxy> {
     req.on("end", () => {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === "string" && !["host", "connection", "content-length"].includes(k)) headers.set(k, v);
+        if (typeof v === "string" && !HOP_BY_HOP.includes(k)) headers.set(k, v);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       fetch(`${target}${path}`, {
         method: req.method,
