@@ -42,6 +42,9 @@ let hubs: LiveHubRegistry;
 let basicLogin = false;
 /** While set, the proxy refuses the registration list to Basic credentials (the second credential). */
 let refuseBasicList = false;
+/** While set, whole reads are answered from the platform at once but handed back only on `release()`. */
+let holdReads = false;
+const held: { answer: Promise<Response>; release: () => void }[] = [];
 const saved = { base: process.env.C8Y_BASEURL, password: process.env.SESSION_PASSWORD };
 const previous: { views?: RegistrationViews; hubs?: LiveHubRegistry } = {};
 
@@ -65,6 +68,22 @@ beforeAll(async () => {
       req.url?.startsWith("/devicecontrol/newDeviceRequests")
     )
       return platformError(res, 403, "security/Forbidden", "Access is denied");
+    if (
+      holdReads &&
+      req.method === "GET" &&
+      req.url?.startsWith("/devicecontrol/newDeviceRequests?pageSize=2000")
+    ) {
+      // The platform's answer as it is now, delivered later: a read that was slower than a write.
+      const answer = p.request(req.url, { headers: { authorization: req.headers.authorization ?? "" } });
+      held.push({
+        answer,
+        release: () =>
+          void answer.then(async (up) => {
+            res.writeHead(up.status, { "content-type": "application/json" }).end(await up.text());
+          }),
+      });
+      return true;
+    }
     return false;
   });
   process.env.SESSION_PASSWORD = SESSION_PASSWORD;
@@ -282,6 +301,31 @@ describe("writes through the BFF", () => {
     expect(await statusOf(id)).toBe("ACCEPTED");
     expect((await stream.event("registration.changed")).data.changes).toEqual([{ id, status: "ACCEPTED" }]);
     expect(since(mark, listCalls)).toEqual([]);
+  });
+});
+
+describe("a write during a read", () => {
+  it("keeps an accept made while an older whole read was on its way", async () => {
+    const id = seededId(150);
+    await knock(id);
+    expect(await statusOf(id)).toBe("PENDING_ACCEPTANCE");
+    clock.advance(FULL_MS);
+    holdReads = true;
+    let reading: Promise<string | undefined>;
+    try {
+      reading = statusOf(id);
+      await expect.poll(() => held.length).toBe(1);
+    } finally {
+      holdReads = false;
+    }
+    // The platform has answered the read (still PENDING_ACCEPTANCE) before the accept is made.
+    await held[0]!.answer;
+    const a = await call(accept, "/api/registrations/accept", { body: { ids: [id] }, cookie });
+    expect(a.json.results).toEqual([{ id, ok: true, status: "ACCEPTED" }]);
+    held.splice(0).forEach((h) => h.release());
+    // The read's answer still said PENDING_ACCEPTANCE; the accept is replayed onto it.
+    expect(await reading).toBe("ACCEPTED");
+    expect(await statusOf(id)).toBe("ACCEPTED");
   });
 });
 
