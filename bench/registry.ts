@@ -10,6 +10,7 @@ import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
+import { registrationsCostBench } from "./registrations-cost.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
 import { subscriberOutageBench } from "./subscriber-outage.js";
@@ -29,6 +30,7 @@ export const benches: Bench[] = [
   auditOverheadBench,
   auditList1mBench,
   bulkRestartBench,
+  registrationsCostBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];

@@ -11,6 +11,7 @@ import { createPlatformClient, type PlatformClient } from "../upstream/client";
 import { BayeuxClient, type BayeuxClientEvent, type BayeuxClientOptions } from "@/lib/bayeux/client";
 import type { Clock } from "./clock";
 import { OperationsReconciler, type ReconcileLimits } from "./operations-reconciler";
+import { registrationViews, type RegistrationViews } from "../registrations-view";
 import { RegistrationsPoller } from "./registrations-poller";
 import { ReplayLog } from "./replay-log";
 import { encodeEvent, encodeRetry, type LiveSink } from "./sse";
@@ -43,6 +44,8 @@ export interface HubSettings {
   /** EventSource reconnect delay announced with `retry:`. */
   retryMs: number;
   registrationsPollMs: number;
+  /** Where the registrations poller finds its credential's view; the process-wide views when absent. */
+  registrationViews?: RegistrationViews;
   /**
    * How long a topic no stream wants any more stays subscribed: a tab that reconnects (or swaps its stream)
    * within this time resumes with replay instead of a refetch.
@@ -222,8 +225,14 @@ export class LiveHub {
   }
 
   private startPoller() {
+    const { platformUrl, tenant, auth } = this.options;
     this.poller = new RegistrationsPoller({
-      platform: () => this.platform(),
+      // The same view the list calls of this credential read: one upstream read for both (registrations-view.ts).
+      view: (this.options.registrationViews ?? registrationViews()).forCredential({
+        platformUrl,
+        tenant,
+        auth,
+      }),
       clock: this.options.clock,
       intervalMs: this.options.registrationsPollMs,
       onChanges: (changes, truncated) =>

@@ -1,35 +1,24 @@
 import "server-only";
-import { registrationStatusSchema, type RegistrationStatus } from "@/lib/schemas/registrations";
 import type { RegistrationChange } from "@/lib/schemas/events";
 import { UpstreamError } from "../errors";
-import { body, type PlatformClient } from "../upstream/client";
+import type { RegistrationsView } from "../registrations-view";
 import { sleep, type Clock } from "./clock";
 
 /**
- * Device registration requests have no real-time channel on the platform, so one poller per credential reads
- * them and turns differences into `registration.changed` events for every tab of that operator (instead of every
- * tab polling on its own). The first read is the baseline and produces no event.
+ * Device registration requests have no real-time channel on the platform. This poller follows the credential's
+ * shared view of them (lib/server/registrations-view.ts): every `intervalMs` it asks the view to be fresh, which
+ * costs the platform a small change check most of the time and a whole read only now and then, and turns the
+ * view's differences (whoever caused the read: this poller, a list call, a write through the BFF) into
+ * `registration.changed` events for every tab of that operator. The view's first state is the baseline and
+ * produces no event; a request registered again in the same status is a change too (compared with its
+ * creationTime, in the view).
  */
 
-/** The platform's largest page (docs/platform-api.md §2.5). */
-const PAGE_SIZE = 2000;
-/** 100,000 requests; a guard against an endless list. */
-const MAX_PAGES = 50;
-/** More changes than this in one poll are announced as "truncated" (the client refetches anyway). */
+/** More changes than this in one event are announced as "truncated" (the client refetches anyway). */
 const MAX_CHANGES_PER_EVENT = 500;
 
-/** A request as one poll saw it. */
-interface Seen {
-  status: RegistrationStatus;
-  /**
-   * Tells a request apart from an earlier one with the same id: removed (or its credentials collected) and
-   * registered again between two polls, it may be back in the very same status, and is still a change.
-   */
-  creationTime: string | undefined;
-}
-
 export interface RegistrationsPollerOptions {
-  platform: () => PlatformClient;
+  view: RegistrationsView;
   clock: Clock;
   intervalMs: number;
   /** Longest wait between attempts while the platform fails. */
@@ -45,7 +34,7 @@ export interface RegistrationsPollerOptions {
 export class RegistrationsPoller {
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
-  private snapshot: Map<string, Seen> | undefined;
+  private unsubscribe: (() => void) | undefined;
   private healthy = false;
 
   constructor(private readonly options: RegistrationsPollerOptions) {}
@@ -56,11 +45,14 @@ export class RegistrationsPoller {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    if (this.loop) return;
+    this.unsubscribe = this.options.view.subscribe((changes) => this.announce(changes));
+    this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopper.abort();
+    this.unsubscribe?.();
     await this.loop;
   }
 
@@ -70,14 +62,25 @@ export class RegistrationsPoller {
     this.options.onHealth(ok);
   }
 
+  /** The view's answer, or the stop: a read shared with list calls is not aborted for this poller's sake. */
+  private async fresh(): Promise<void> {
+    const signal = this.stopper.signal;
+    let onAbort = () => undefined as void;
+    const stopped = new Promise<void>((resolve) => (onAbort = resolve));
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await Promise.race([this.options.view.entries(), stopped]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
   private async run(): Promise<void> {
     let wait = 0;
     while (!this.stopper.signal.aborted) {
       try {
-        const current = await this.read();
+        await this.fresh();
         if (this.stopper.signal.aborted) return;
-        if (this.snapshot) this.announce(this.snapshot, current);
-        this.snapshot = current;
         this.setHealth(true);
         wait = this.options.intervalMs;
       } catch (err) {
@@ -99,35 +102,8 @@ export class RegistrationsPoller {
     }
   }
 
-  private async read(): Promise<Map<string, Seen>> {
-    const platform = this.options.platform();
-    const out = new Map<string, Seen>();
-    for (let currentPage = 1; currentPage <= MAX_PAGES; currentPage++) {
-      const page = body(
-        await platform.GET("/devicecontrol/newDeviceRequests", {
-          params: { query: { pageSize: PAGE_SIZE, currentPage } },
-          signal: this.stopper.signal,
-        }),
-      );
-      for (const r of page.newDeviceRequests) {
-        const status = registrationStatusSchema.safeParse(r.status);
-        if (status.success) out.set(r.id, { status: status.data, creationTime: r.creationTime });
-      }
-      // `next` is no end-of-data signal on this platform; a short page is (§2.5).
-      if (page.newDeviceRequests.length < PAGE_SIZE) break;
-    }
-    return out;
-  }
-
-  private announce(before: Map<string, Seen>, after: Map<string, Seen>) {
-    const changes: RegistrationChange[] = [];
-    for (const [id, now] of after) {
-      const was = before.get(id);
-      if (was?.status !== now.status || was.creationTime !== now.creationTime)
-        changes.push({ id, status: now.status });
-    }
-    for (const id of before.keys()) if (!after.has(id)) changes.push({ id, status: null });
-    if (changes.length === 0) return;
+  private announce(changes: RegistrationChange[]) {
+    if (this.stopper.signal.aborted || changes.length === 0) return;
     const truncated = changes.length > MAX_CHANGES_PER_EVENT;
     this.options.onChanges(truncated ? changes.slice(0, MAX_CHANGES_PER_EVENT) : changes, truncated);
   }

@@ -11,6 +11,7 @@ import {
 import type { LiveHub } from "../hub";
 import { getOperation } from "@/lib/server/services/operations";
 import { createPlatformClient } from "@/lib/server/upstream/client";
+import { RegistrationViews } from "@/lib/server/registrations-view";
 import { LiveHubRegistry, type RegistrySettings } from "../registry";
 import { createSseStream } from "../sse";
 import {
@@ -71,6 +72,8 @@ function newRegistry(settings: Partial<RegistrySettings> = {}) {
     idleMs: IDLE_MS,
     lingerMs: LINGER_MS,
     registrationsPollMs: POLL_MS,
+    // The registrations view on the same hand-driven clock (and fresh for each test).
+    registrationViews: new RegistrationViews({ clock }),
     // Request deadlines and the watchdog far beyond what the tests advance: only the timers under test fire.
     bayeux: { holdMs: 60_000, requestTimeoutMs: 3600_000, graceMs: 3600_000 },
     log: () => undefined,
