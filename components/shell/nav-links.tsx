@@ -5,7 +5,7 @@ import { Cpu, ListChecks, Network } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [
+export const LINKS = [
   { href: "/registrations", label: "Registrations", Icon: ListChecks },
   { href: "/devices", label: "Devices", Icon: Cpu },
   { href: "/operations", label: "Operations", Icon: Network },
