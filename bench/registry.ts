@@ -9,6 +9,7 @@ import { deviceTreeBench } from "./device-tree.js";
 import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
+import { paletteBench } from "./palette.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { restThroughputBench } from "./rest-throughput.js";
 import { startupPhaseBench } from "./startup-phase.js";
@@ -29,6 +30,7 @@ export const benches: Bench[] = [
   auditOverheadBench,
   auditList1mBench,
   bulkRestartBench,
+  paletteBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];
