@@ -398,7 +398,7 @@ export const paletteBench: Bench = {
           "| --- | --- | --- | --- | --- |",
           ...sizeRows,
           "",
-          `The palette and the help dialog themselves: ${lazy.length} chunk(s), ${kb(lazyGzip)} gzip, in no route's first-load JS (${inFirstLoad === 0 ? "checked" : `FOUND in ${inFirstLoad} route(s)`}); fetched on the first Ctrl-K, \`/\` or \`?\`, or when the pointer reaches the header's Search button. What every route carries is the key listener, the registry and the trigger.`,
+          `The palette and the help dialog themselves: ${lazy.length} chunk(s), ${kb(lazyGzip)} gzip, in no route's first-load JS (${inFirstLoad === 0 ? "checked" : `FOUND in ${inFirstLoad} route(s)`}); fetched on the first Ctrl-K, \`/\` or \`?\`, or when the pointer reaches the header's "Jump to…" button. What every route carries is the key listener, the registry and the trigger.`,
         ],
       };
     } finally {
