@@ -158,7 +158,7 @@ async function perKeystroke(words: string[], call: (q: string) => Promise<unknow
 
 /** Sets the palette's field as a keystroke does (React listens to `input`); resolves when `expect` is painted. */
 const keystrokeToResults = (text: string, expect: string) => `new Promise((resolve) => {
-  const input = document.querySelector('[role="combobox"]');
+  const input = document.querySelector('[data-command-palette] [role="combobox"]');
   const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
   const has = () => [...document.querySelectorAll('[role="option"]')].some((o) => o.textContent.includes(${JSON.stringify(expect)}));
   const t0 = performance.now();
@@ -170,7 +170,7 @@ const keystrokeToResults = (text: string, expect: string) => `new Promise((resol
 })`;
 
 const clearField = `new Promise((resolve) => {
-  const input = document.querySelector('[role="combobox"]');
+  const input = document.querySelector('[data-command-palette] [role="combobox"]');
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, "");
   input.dispatchEvent(new Event("input", { bubbles: true }));
   requestAnimationFrame(() => requestAnimationFrame(() => resolve(null)));
@@ -193,7 +193,7 @@ async function browserFigures(url: string, cookie: string, cases: { q: string; e
       await page.getByRole("heading", { level: 1 }).waitFor();
       const t = performance.now();
       await page.keyboard.press("Control+k");
-      await page.getByRole("combobox").waitFor();
+      await page.getByRole("dialog", { name: "Command palette" }).getByRole("combobox").waitFor();
       firstOpen.push(performance.now() - t);
     }
     const samples: number[] = [];
