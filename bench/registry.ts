@@ -9,6 +9,7 @@ import { deviceTreeBench } from "./device-tree.js";
 import { devicesFleetBench } from "./devices-fleet.js";
 import { inventoryListsBench } from "./inventory-lists.js";
 import { liveEventsBench } from "./live-events.js";
+import { paletteBench } from "./palette.js";
 import { realtimeLatencyBench } from "./realtime-latency.js";
 import { registrationsCostBench } from "./registrations-cost.js";
 import { restThroughputBench } from "./rest-throughput.js";
@@ -31,6 +32,7 @@ export const benches: Bench[] = [
   auditList1mBench,
   bulkRestartBench,
   registrationsCostBench,
+  paletteBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];

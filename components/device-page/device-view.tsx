@@ -11,6 +11,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingRegion, Skeleton } from "@/components/ui/skeleton";
 import { TabPanel, Tabs } from "@/components/ui/tabs";
 import { useToast } from "@/components/ui/toast";
+import { DevicePaletteActions } from "@/components/palette/device-palette-actions";
 import { useSessionUser } from "@/components/shell/session-user-provider";
 import { BffError } from "@/lib/queries/api-client";
 import { deviceQueries } from "@/lib/queries/device";
@@ -121,6 +122,7 @@ function DeviceLoaded({ device }: { device: DeviceDto }) {
         {tab === "operations" && <OperationsTab device={base} />}
       </TabPanel>
       <UnsavedChangesBar drafts={drafts} onReview={() => setReviewing(true)} />
+      <DevicePaletteActions device={base} tab={tab} onTab={setTab} />
       {reviewing && <SaveChangesDialog drafts={drafts} latest={device} onClose={() => setReviewing(false)} />}
       {deleting && (
         <DeleteDeviceDialog

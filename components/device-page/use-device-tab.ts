@@ -27,3 +27,9 @@ export function useDeviceTab(): [DeviceTab, (tab: DeviceTab) => void] {
   );
   return [tab, setTab];
 }
+
+/** The tab `by` steps away from `tab`, wrapping round (the `]` and `[` shortcuts). */
+export function stepTab(tab: DeviceTab, by: 1 | -1): DeviceTab {
+  const i = DEVICE_TABS.indexOf(tab);
+  return DEVICE_TABS[(i + by + DEVICE_TABS.length) % DEVICE_TABS.length]!;
+}

@@ -1,8 +1,9 @@
 "use client";
 
 import { CheckCheck, ListChecks } from "lucide-react";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { fetchAllRegistrations } from "@/lib/queries/registrations";
+import { usePaletteActions } from "@/components/palette/palette-context";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { describeError } from "@/components/ui/error-state";
@@ -28,6 +29,24 @@ export function AcceptToolbar({
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
   const [collecting, setCollecting] = useState(false);
+  // The same confirmation as the button, from the command palette (docs/command-palette.md).
+  usePaletteActions(
+    useMemo(
+      () =>
+        busy || pendingTotal === 0
+          ? []
+          : [
+              {
+                id: "registrations.accept-all-pending",
+                label: `Accept all pending (${fmt(pendingTotal)})`,
+                section: "Registrations",
+                keywords: ["accept", "pending", "approve"],
+                run: () => setConfirming(true),
+              },
+            ],
+      [busy, pendingTotal],
+    ),
+  );
 
   const acceptAll = async () => {
     setCollecting(true);

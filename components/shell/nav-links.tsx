@@ -5,7 +5,7 @@ import { Cpu, LayoutDashboard, ListChecks, Network } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [
+export const LINKS = [
   { href: "/overview", label: "Overview", Icon: LayoutDashboard },
   { href: "/registrations", label: "Registrations", Icon: ListChecks },
   { href: "/devices", label: "Devices", Icon: Cpu },
