@@ -2,6 +2,7 @@ import { QueryClient, type InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { BulkChildrenDto, BulkOperationDto } from "@/lib/schemas/bulk-operations";
 import { bulkCacheSink, bulkKeys } from "../../bulk-operations";
+import { InvalidationBatch, applyLiveEvent } from "../apply-event";
 import { BulkCoalescer, type CoalescerClock } from "../bulk-coalescer";
 
 /** A clock that moves only when the test says so. */
@@ -159,6 +160,26 @@ describe("BulkCoalescer", () => {
     expect(page.total).toBe(1);
     coalescer.child("7", child(2, "EXECUTING"));
     coalescer.cancel();
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe("resync of bulk operation topics", () => {
+  it("writes what is pending, then refetches everything about bulk operations", () => {
+    const { clock, queryClient, coalescer } = setup();
+    coalescer.bulk(bulk({ pending: 500, executing: 500 }));
+    const batch = new InvalidationBatch(queryClient);
+    applyLiveEvent(
+      queryClient,
+      { type: "resync", data: { reason: "upstream", topics: ["bulkOperations:7", "operations:*"] } },
+      batch,
+      coalescer,
+    );
+    expect(queryClient.getQueryData<BulkOperationDto>(bulkKeys.detail("7"))!.progress.executing).toBe(500);
+    expect(queryClient.getQueryState(bulkKeys.detail("7"))!.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(bulkKeys.children("7", undefined))!.isInvalidated).toBe(true);
+    coalescer.cancel();
+    batch.cancel();
     expect(clock.pending).toBe(0);
   });
 });
