@@ -21,7 +21,7 @@ export function BulkFilters({ query, onChange }: { query: BulkListQuery; onChang
     });
   return (
     <div className="flex flex-wrap items-end gap-4 px-4 pt-4">
-      <fieldset className="flex flex-col gap-1">
+      <fieldset className="flex basis-full flex-col gap-1">
         <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">Status</legend>
         <div className="flex flex-wrap gap-x-4 gap-y-1">
           {BULK_GENERAL_STATUSES.map((s) => (

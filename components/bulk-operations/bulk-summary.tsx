@@ -10,7 +10,9 @@ export function BulkSummary({ bulk }: { bulk: BulkOperationDto }) {
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center gap-3">
         <BulkStatusBadge status={bulk.generalStatus} />
-        <span className="text-sm text-slate-600 dark:text-slate-400">{operationTypeLabel(bulk.type)}</span>
+        <span className="font-medium text-slate-900 dark:text-slate-100">
+          {bulk.description ?? operationTypeLabel(bulk.type)}
+        </span>
       </div>
       <BulkProgress progress={bulk.progress} label={`Progress of bulk operation ${bulk.id}`} />
       <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
