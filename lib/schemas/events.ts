@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bulkOperationDtoSchema } from "./bulk-operations";
 import { connectionDtoSchema } from "./device";
 import { operationDtoSchema } from "./operations";
 import { registrationStatusSchema } from "./registrations";
@@ -21,14 +22,17 @@ const TOPIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * - `operations:*` / `operations:<deviceId>`: operations of every device / of one device (Bayeux `/operations/…`)
  * - `devices:*` / `devices:<id>`: managed objects, all or one (Bayeux `/managedobjects/…`)
  * - `registrations`: device registration requests (polled by the server: the platform has no channel for them)
+ * - `bulkOperations:*` / `bulkOperations:<id>`: bulk operations, all or one (Bayeux `/bulkOperations/…`,
+ *   docs/platform-fleet.md §1); their single operations come as ordinary operation events
  */
-export type LiveTopic = `operations:${string}` | `devices:${string}` | "registrations";
-export type LiveResource = "operations" | "devices" | "registrations";
+export type LiveTopic =
+  `operations:${string}` | `devices:${string}` | `bulkOperations:${string}` | "registrations";
+export type LiveResource = "operations" | "devices" | "registrations" | "bulkOperations";
 
 export const liveTopicSchema = z.custom<LiveTopic>(
   (value) => typeof value === "string" && parseTopic(value) !== null,
   {
-    message: "Expected operations:<id|*>, devices:<id|*> or registrations",
+    message: "Expected operations:<id|*>, devices:<id|*>, bulkOperations:<id|*> or registrations",
   },
 );
 
@@ -63,7 +67,7 @@ export function parseTopic(value: string): ParsedTopic | null {
   if (colon < 0) return null;
   const resource = value.slice(0, colon);
   const id = value.slice(colon + 1);
-  if (resource !== "operations" && resource !== "devices") return null;
+  if (resource !== "operations" && resource !== "devices" && resource !== "bulkOperations") return null;
   if (id !== "*" && !TOPIC_ID.test(id)) return null;
   return { resource, id };
 }
@@ -134,6 +138,11 @@ export const liveEventSchema = z.discriminatedUnion("type", [
   event("device.created", z.object({ device: liveDeviceSchema })),
   event("device.updated", z.object({ device: liveDeviceSchema })),
   event("device.deleted", z.object({ id: z.string() })),
+  /** A bulk operation as `GET /api/bulk-operations/[id]` answers it (every change of state, schedule or progress). */
+  event("bulkOperation.created", z.object({ bulkOperation: bulkOperationDtoSchema })),
+  event("bulkOperation.updated", z.object({ bulkOperation: bulkOperationDtoSchema })),
+  /** The platform's DELETE: the bulk operation was cancelled (it stays readable, CANCELED). */
+  event("bulkOperation.deleted", z.object({ id: z.string() })),
   event(
     "registration.changed",
     z.object({
@@ -157,7 +166,7 @@ export const LIVE_EVENT_TYPES: LiveEventType[] = liveEventSchema.options.map((o)
 /** Events that belong to one topic (data events); they carry ids and are replayed after a reconnect. */
 export type LiveDataEvent = Extract<
   LiveEvent,
-  { type: `operation.${string}` | `device.${string}` | "registration.changed" }
+  { type: `operation.${string}` | `device.${string}` | `bulkOperation.${string}` | "registration.changed" }
 >;
 
 /** The concrete topic a data event is about. */
@@ -173,6 +182,11 @@ export function eventTopic(e: LiveDataEvent): LiveTopic {
       return `devices:${e.data.device.id}`;
     case "device.deleted":
       return `devices:${e.data.id}`;
+    case "bulkOperation.created":
+    case "bulkOperation.updated":
+      return `bulkOperations:${e.data.bulkOperation.id}`;
+    case "bulkOperation.deleted":
+      return `bulkOperations:${e.data.id}`;
     case "registration.changed":
       return "registrations";
   }

@@ -19,6 +19,8 @@ export const sessionUserDtoSchema = z.object({
     readRegistrations: z.boolean(),
     adminRegistrations: z.boolean(),
     adminOperations: z.boolean(),
+    readBulkOperations: z.boolean(),
+    adminBulkOperations: z.boolean(),
   }),
   platformUrl: z.string(),
   expiresAt: z.string(),

@@ -141,6 +141,9 @@ export function toSessionUserDto(data: SessionData): SessionUserDto {
       readRegistrations: has(roles, "ROLE_DEVICE_CONTROL_READ", "ROLE_DEVICE_CONTROL_ADMIN"),
       adminRegistrations: has(roles, "ROLE_DEVICE_CONTROL_ADMIN"),
       adminOperations: has(roles, "ROLE_DEVICE_CONTROL_ADMIN"),
+      // The bulk operation API has its own roles (docs/platform-fleet.md §1).
+      readBulkOperations: has(roles, "ROLE_BULK_OPERATION_READ", "ROLE_BULK_OPERATION_ADMIN"),
+      adminBulkOperations: has(roles, "ROLE_BULK_OPERATION_ADMIN"),
     },
     platformUrl: data.platformUrl,
     expiresAt: new Date(data.expiresAt).toISOString(),

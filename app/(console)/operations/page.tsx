@@ -1,10 +1,12 @@
 import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Suspense } from "react";
 import { requirePageContext } from "@/lib/server/page-context";
 import { listOperations } from "@/lib/server/services/operations";
 import { operationQueries, parseOperationSearch } from "@/lib/queries/operations";
 import { PageHeader } from "@/components/shell/page-header";
+import { buttonClasses } from "@/components/ui/button";
 import { OperationsView } from "@/components/operations/operations-view";
 
 export const metadata: Metadata = { title: "Operations" };
@@ -28,6 +30,11 @@ export default async function OperationsPage({ searchParams }: { searchParams: S
       <PageHeader
         title="Operations"
         description="Commands sent to devices, newest first, updating live from pending to executing to successful or failed. Cancel what has not started, clear what is stuck, run failed ones again."
+        actions={
+          <Link href="/operations/bulk" className={buttonClasses()}>
+            Bulk operations
+          </Link>
+        }
       />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <Suspense>

@@ -8,10 +8,12 @@ import {
   type LiveResource,
   type LiveTopic,
 } from "@/lib/schemas/events";
+import { bulkKeys, childOf } from "../bulk-operations";
 import { deviceKeys } from "../device";
 import { deviceTreeKeys } from "../device-tree";
 import { applyOperationDeleted, applyOperationEvent, operationKeys, resyncOperations } from "../operations";
 import { registrationKeys } from "../registrations";
+import type { BulkCoalescer } from "./bulk-coalescer";
 
 /**
  * Live events → the React Query cache (docs/style.md rule 10: patch or invalidate, never a second store). What each
@@ -25,6 +27,7 @@ import { registrationKeys } from "../registrations";
  * | `device.updated` | the object's tree rows are patched (name, type, kind, connection); its detail is refetched unless the cache already has that version and connection; its children, paths, the roots, searches and connection lists are refetched |
  * | `device.deleted` | the object's queries are refetched (they show "not found"), and the whole tree |
  * | `registration.changed` | every registration query is refetched |
+ * | `bulkOperation.*`, and operations with a `bulkOperationId` | coalesced (`BulkCoalescer`): cached copies replaced a few times a second, refetched once events stop |
  * | `resync` | every query of the resources the topics feed is refetched |
  *
  * Refetches are collected and sent together (`InvalidationBatch`), so a burst of events costs one refetch per
@@ -36,6 +39,7 @@ export const RESOURCE_KEYS: Record<LiveResource, readonly QueryKey[]> = {
   operations: [operationKeys.all],
   devices: [deviceTreeKeys.all, deviceKeys.all],
   registrations: [registrationKeys.all],
+  bulkOperations: [bulkKeys.all],
 };
 
 /** Collects keys to invalidate and flushes them once per window. */
@@ -90,11 +94,26 @@ function patchTreeRows(queryClient: QueryClient, device: LiveDevice) {
 }
 
 /** Applies one validated event to the cache. */
-export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, batch: InvalidationBatch): void {
+export function applyLiveEvent(
+  queryClient: QueryClient,
+  event: LiveEvent,
+  batch: InvalidationBatch,
+  bulk?: BulkCoalescer,
+): void {
   switch (event.type) {
     case "operation.created":
-    case "operation.updated":
-      applyOperationEvent(queryClient, event.data.operation);
+    case "operation.updated": {
+      const op = event.data.operation;
+      applyOperationEvent(queryClient, op);
+      if (op.bulkOperationId !== null) bulk?.child(String(op.bulkOperationId), childOf(op));
+      return;
+    }
+    case "bulkOperation.created":
+    case "bulkOperation.updated":
+      bulk?.bulk(event.data.bulkOperation, event.type === "bulkOperation.created");
+      return;
+    case "bulkOperation.deleted":
+      bulk?.cancelled(event.data.id);
       return;
     case "operation.deleted":
       applyOperationDeleted(queryClient, event.data.id);
@@ -131,6 +150,8 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, batch
       batch.add(registrationKeys.all);
       return;
     case "resync":
+      // What is pending was read before the gap: write it first, so the refetch lands on top.
+      bulk?.flush();
       resync(queryClient, event.data.topics, batch);
       return;
     case "upstream.changed":

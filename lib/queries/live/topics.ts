@@ -11,6 +11,8 @@ import type { SessionUserDto } from "@/lib/schemas/session";
  * | `/devices` | `devices:*` (the tree: new devices, renames, moves) |
  * | `/devices/<id>` | `devices:<id>`, `operations:<id>` |
  * | `/operations` | `operations:*` |
+ * | `/operations/bulk` | `bulkOperations:*` |
+ * | `/operations/bulk/<id>` | `bulkOperations:<id>`, `operations:*` (its single operations, by their bulkOperationId) |
  *
  * Topics the operator's roles do not cover are left out (the server would refuse the whole stream).
  */
@@ -20,7 +22,15 @@ export function topicsForPath(pathname: string, can: SessionUserDto["can"]): Liv
   const out: LiveTopic[] = [];
   const operations = can.readRegistrations; // device control read: registrations and operations alike
   if (section === "registrations" && can.readRegistrations) out.push("registrations");
-  if (section === "operations" && operations) out.push("operations:*");
+  const bulk = section === "operations" && id === "bulk";
+  if (section === "operations" && !bulk && operations) out.push("operations:*");
+  if (bulk && can.readBulkOperations) {
+    const bulkId = segments[2];
+    if (bulkId !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(bulkId)) {
+      out.push(`bulkOperations:${bulkId}`);
+      if (operations) out.push("operations:*");
+    } else out.push("bulkOperations:*");
+  }
   if (section === "devices") {
     const validId = id !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(id);
     if (!validId && can.readDevices) out.push("devices:*");
@@ -32,5 +42,11 @@ export function topicsForPath(pathname: string, can: SessionUserDto["can"]): Liv
 
 /** Topics a user may follow at all. */
 export function allowedTopics(topics: readonly LiveTopic[], can: SessionUserDto["can"]): LiveTopic[] {
-  return topics.filter((t) => (t.startsWith("devices:") ? can.readDevices : can.readRegistrations));
+  return topics.filter((t) =>
+    t.startsWith("devices:")
+      ? can.readDevices
+      : t.startsWith("bulkOperations:")
+        ? can.readBulkOperations
+        : can.readRegistrations,
+  );
 }

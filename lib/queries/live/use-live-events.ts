@@ -5,7 +5,9 @@ import { createContext, useContext, useEffect, useRef, useState, useSyncExternal
 import type { LiveResource, LiveTopic } from "@/lib/schemas/events";
 import { apiFetch, loginUrlForHere } from "../api-client";
 import { signOut } from "../session";
+import { bulkCacheSink } from "../bulk-operations";
 import { InvalidationBatch, RESOURCE_KEYS, applyLiveEvent, watchLateData } from "./apply-event";
+import { BulkCoalescer } from "./bulk-coalescer";
 import { LiveConnection, type LiveConnectionOptions } from "./connection";
 import { isLiveFor, liveStatus, type LiveState, type LiveStatus } from "./status";
 
@@ -31,9 +33,10 @@ export function useLiveEvents(
 
   useEffect(() => {
     const batch = new InvalidationBatch(queryClient);
+    const bulk = new BulkCoalescer(bulkCacheSink(queryClient));
     const conn = new LiveConnection({
       createEventSource: createEventSource.current,
-      onEvent: (event) => applyLiveEvent(queryClient, event, batch),
+      onEvent: (event) => applyLiveEvent(queryClient, event, batch, bulk),
       onSessionEnded: () => void endSession(queryClient),
       // An EventSource that got an HTTP error stops; a 401 here means the session is gone (apiFetch redirects).
       onClosed: () => void apiFetch("/api/auth/session").catch(() => undefined),
@@ -51,6 +54,7 @@ export function useLiveEvents(
       unwatch();
       conn.close();
       batch.cancel();
+      bulk.cancel();
       connection.current = null;
     };
   }, [queryClient]);

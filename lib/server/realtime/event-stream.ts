@@ -21,7 +21,12 @@ export function assertTopicsAllowed(session: SessionData, topics: readonly LiveT
   const { can } = toSessionUserDto(session);
   for (const topic of topics) {
     const resource = parseTopic(topic)?.resource;
-    const allowed = resource === "devices" ? can.readDevices : can.readRegistrations;
+    const allowed =
+      resource === "devices"
+        ? can.readDevices
+        : resource === "bulkOperations"
+          ? can.readBulkOperations
+          : can.readRegistrations;
     if (!allowed)
       throw new ApiError("forbidden", `Your user may not follow ${resource ?? topic} (topic ${topic}).`);
   }

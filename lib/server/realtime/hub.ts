@@ -320,7 +320,11 @@ export class LiveHub {
    * because deletions that happened meanwhile cannot be found by any query; operations are reconciled.
    */
   private afterGap(since: number | undefined) {
-    this.streams.requestResync("upstream", (t) => topicResource(t) === "devices");
+    // Bulk operations too: their pushed representation is the whole state, so a refetch is the reconciliation.
+    this.streams.requestResync(
+      "upstream",
+      (t) => topicResource(t) === "devices" || topicResource(t) === "bulkOperations",
+    );
     this.operations.afterGap(this.refs.topics, since);
   }
 

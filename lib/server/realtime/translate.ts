@@ -1,6 +1,7 @@
 import "server-only";
 import { toConnection } from "../services/connection";
 import { liveDeviceSchema, type LiveDataEvent, type LiveDevice, type LiveTopic } from "@/lib/schemas/events";
+import { readUpstreamBulkOperation, toBulkOperationDto } from "../services/bulk-operations";
 
 /**
  * Bayeux deliveries on the realtime endpoint → what the hub does with them. The endpoint wraps every change as
@@ -44,6 +45,7 @@ function toLiveDevice(raw: unknown): LiveDevice | null {
 export function channelForTopic(topic: LiveTopic): string | undefined {
   if (topic === "registrations") return undefined;
   const [resource, id] = topic.split(":") as [string, string];
+  if (resource === "bulkOperations") return `/bulkOperations/${id}`;
   return resource === "operations" ? `/operations/${id}` : `/managedobjects/${id}`;
 }
 
@@ -61,6 +63,23 @@ export function translateDelivery(channel: string, data: unknown): Delivery[] {
       if (id && channelId) out.push({ kind: "operation-deleted", id, deviceId: channelId });
       else if (action === "CREATE" || action === "UPDATE")
         out.push({ kind: "operation", created: action === "CREATE", operation: inner });
+    } else if (api === "bulkOperations") {
+      // A bulk operation's DELETE is its cancellation; `data` is the id (docs/emulator-bulk-operations.md).
+      if (action === "DELETE") {
+        const id = idOf(inner) ?? channelId;
+        if (id) out.push({ kind: "event", event: { type: "bulkOperation.deleted", data: { id } } });
+        continue;
+      }
+      const upstream = readUpstreamBulkOperation(inner);
+      if (!upstream || (action !== "CREATE" && action !== "UPDATE")) continue;
+      const bulkOperation = toBulkOperationDto(upstream);
+      out.push({
+        kind: "event",
+        event: {
+          type: action === "CREATE" ? "bulkOperation.created" : "bulkOperation.updated",
+          data: { bulkOperation },
+        },
+      });
     } else if (api === "managedobjects") {
       if (action === "DELETE") {
         const id = idOf(inner) ?? channelId;

@@ -1,0 +1,162 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { startSimulatedDevices, type SimulatedDevices } from "./support/devices";
+import {
+  createManagedObject,
+  deviceBySerial,
+  linkChildren,
+  registerAndAccept,
+  restOk,
+} from "./support/emulator";
+import { runSuffix } from "./support/env";
+import { expectNoReload, markDocument } from "./support/page";
+
+/**
+ * Bulk operations against the real stack: a bulk restart on a group of simulated agents (emulator/devices, with
+ * a failure rate) created through the emulator's REST API, watched live on /operations/bulk/<id> to the counts the
+ * platform ends with, triaged by failure reason, and one failure group retried from the page.
+ */
+
+const run = runSuffix();
+const serials = Array.from({ length: 8 }, (_, i) => `e2e-bulk-${run}-${i}`);
+
+interface Progress {
+  pending: number;
+  executing: number;
+  successful: number;
+  failed: number;
+  all: number;
+}
+interface Bulk {
+  id: string;
+  generalStatus: string;
+  progress: Progress;
+}
+interface Op {
+  id: string;
+  deviceId: string;
+  status: string;
+  failureReason?: string;
+}
+
+let fleet: SimulatedDevices;
+let group: string;
+
+test.beforeAll(async ({}, testInfo) => {
+  testInfo.setTimeout(180_000);
+  // Most restarts fail (with the agents' realistic reasons), so the triage has groups to show.
+  fleet = startSimulatedDevices(serials, { failureRate: 0.7, pollIntervalMs: 300, rebootDurationMs: 300 });
+  for (const s of serials) await registerAndAccept(s);
+  const ids: string[] = [];
+  for (const s of serials) ids.push((await deviceBySerial(s)).id);
+  group = await createManagedObject({ name: `E2E bulk fleet ${run}`, c8y_IsDeviceGroup: {} });
+  await linkChildren(group, "childAssets", ids);
+  await expect.poll(() => fleet.devices.every((d) => d.status === "online"), { timeout: 60_000 }).toBe(true);
+});
+
+test.afterAll(async () => {
+  await fleet?.stop();
+});
+
+const bulkOf = (id: string) => restOk<Bulk>(`/devicecontrol/bulkoperations/${id}`);
+const FINAL = ["SUCCESSFUL", "FAILED"];
+
+/** Waits until the platform says the bulk operation is over, and returns it as the platform has it. */
+async function finalBulk(id: string): Promise<Bulk> {
+  await expect
+    .poll(async () => (await bulkOf(id)).generalStatus, { timeout: 60_000 })
+    .toMatch(/^(SUCCESSFUL|FAILED)$/);
+  return bulkOf(id);
+}
+
+async function failedOps(id: string): Promise<Op[]> {
+  const page = await restOk<{ operations: Op[] }>(
+    `/devicecontrol/operations?bulkOperationId=${id}&status=FAILED&pageSize=2000`,
+  );
+  return page.operations;
+}
+
+/** The page shows exactly the platform's counts (the four statuses and the number of devices). */
+async function expectCounts(page: Page, progress: Progress) {
+  const summary = page.getByRole("region", { name: "Progress" });
+  for (const key of ["pending", "executing", "successful", "failed", "all"] as const)
+    await expect(summary.locator(`[data-count="${key}"] dd`)).toHaveText(String(progress[key]));
+}
+
+test("a bulk restart shows its progress live to the platform's final counts, triages failures, and retries one group", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto("/operations/bulk");
+  await expect(page.getByRole("heading", { level: 1, name: "Bulk operations" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, "the bulk operations list");
+
+  // Scheduled a few seconds ahead: the page is open before the first operation exists.
+  const created = await restOk<Bulk>("/devicecontrol/bulkoperations", {
+    body: {
+      groupId: group,
+      startDate: new Date(Date.now() + 3000).toISOString(),
+      creationRamp: 0.2,
+      operationPrototype: { description: `Restart device (${run})`, c8y_Restart: {} },
+    },
+  });
+  // The list picks it up live.
+  await expect(page.locator(`tr[data-bulk-id="${created.id}"]`)).toBeVisible();
+  await page.locator(`tr[data-bulk-id="${created.id}"]`).getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name: `Bulk operation #${created.id}` })).toBeVisible();
+  await markDocument(page);
+
+  const final = await finalBulk(created.id);
+  expect(FINAL).toContain(final.generalStatus);
+  await expectCounts(page, final.progress);
+  await expect(
+    page
+      .getByRole("region", { name: "Progress" })
+      .getByText(final.generalStatus === "FAILED" ? "Completed with failures" : "Completed successfully"),
+  ).toBeVisible();
+  await expectNoReload(page);
+  expect(final.progress.failed, "the failure rate makes some restarts fail").toBeGreaterThan(0);
+
+  // Triage: the groups the platform's failed operations make, largest first.
+  const failed = await failedOps(created.id);
+  const byReason = new Map<string, string[]>();
+  for (const op of failed)
+    byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
+  const expected = [...byReason.entries()].sort(
+    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
+  );
+  await page.getByRole("tab", { name: /Failures/ }).click();
+  const groups = page.locator("li[data-failure-reason]");
+  await expect(groups).toHaveCount(expected.length);
+  for (const [i, [reason, devices]] of expected.entries()) {
+    await expect(groups.nth(i)).toHaveAttribute("data-failure-reason", reason);
+    await expect(groups.nth(i).locator('[data-count="devices"]')).toHaveText(String(devices.length));
+  }
+  await expectNoSeriousA11yViolations(page, "a bulk operation's failure triage");
+
+  // "Retry these" on the largest group, confirmed: a new bulk operation over exactly those devices opens.
+  const [reason, devices] = expected[0]!;
+  await groups
+    .first()
+    .getByRole("button", { name: /Retry these/ })
+    .click();
+  const confirm = page.getByRole("alertdialog");
+  await expect(confirm).toContainText(`${devices.length} device`);
+  await confirm.getByRole("button", { name: "Retry" }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/operations/bulk/${created.id}(\\?|$)`));
+  await expect(page.getByRole("heading", { level: 1, name: /^Bulk operation #\d+$/ })).toBeVisible();
+  const retryId = /\/operations\/bulk\/(\d+)/.exec(page.url())![1]!;
+  expect(retryId).not.toBe(created.id);
+  await expect(page.getByRole("link", { name: `bulk operation #${created.id}` })).toBeVisible();
+
+  const retried = await finalBulk(retryId);
+  await expectCounts(page, retried.progress);
+  const children = await restOk<{ operations: Op[] }>(
+    `/devicecontrol/operations?bulkOperationId=${retryId}&pageSize=2000`,
+  );
+  expect(children.operations.map((o) => o.deviceId).sort()).toEqual([...devices].sort());
+  const note = (await bulkOf(retryId)) as Bulk & { note?: string };
+  expect(note.note).toBe(`Retry of #${created.id}: ${reason}`);
+  await expectNoSeriousA11yViolations(page, "a bulk operation's page");
+  await expectNoReload(page);
+});
