@@ -13,9 +13,12 @@ export const metadata: Metadata = { title: "Overview" };
  * query options the browser refreshes them with (style.md rule 8); a failed prefetch leaves it to the browser.
  */
 export default async function OverviewPage() {
-  const { platform } = await requirePageContext();
+  const { platform, registrations } = await requirePageContext();
   const queryClient = new QueryClient();
-  await queryClient.prefetchQuery({ ...overviewQueries.counts(), queryFn: () => getOverview(platform) });
+  await queryClient.prefetchQuery({
+    ...overviewQueries.counts(),
+    queryFn: () => getOverview(registrations, platform),
+  });
   return (
     <>
       <PageHeader

@@ -2,8 +2,6 @@ import { HydrationBoundary, QueryClient, dehydrate } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { requirePageContext } from "@/lib/server/page-context";
-import { viewForSession } from "@/lib/server/registrations-view";
-import { getSessionData } from "@/lib/server/session";
 import { listRegistrations } from "@/lib/server/services/registrations";
 import { parseRegistrationSearch, registrationQueries } from "@/lib/queries/registrations";
 import { PageHeader } from "@/components/shell/page-header";
@@ -20,13 +18,11 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
  */
 export default async function RegistrationsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = parseRegistrationSearch(await searchParams);
-  const { platform } = await requirePageContext();
-  // requirePageContext went to the login page without a session.
-  const session = (await getSessionData())!;
+  const { platform, registrations } = await requirePageContext();
   const queryClient = new QueryClient();
   await queryClient.prefetchQuery({
     ...registrationQueries.list(query),
-    queryFn: () => listRegistrations(viewForSession(session), platform, query),
+    queryFn: () => listRegistrations(registrations, platform, query),
   });
   return (
     <>

@@ -60,8 +60,9 @@ export interface HubOptions extends HubSettings {
   /** Short, non-secret id for logs and request ids. */
   label: string;
   auth: UpstreamAuth;
-  /** The platform's base URL (the session's). */
+  /** The platform's base URL and the tenant (the session's): they key the credential's registrations view. */
   platformUrl: string;
+  tenant: string;
   /** The platform refused the credential: the registry forgets the hub and refuses it for a while. */
   onRefused: (hub: LiveHub) => void;
 }

@@ -63,6 +63,7 @@ export class LiveHubRegistry {
         label: key.slice(0, 8),
         auth: session.auth,
         platformUrl: session.platformUrl,
+        tenant: session.tenant,
         onRefused: (h) => this.onRefused(key, h),
       });
       entry = { hub, idle: undefined };

@@ -1,6 +1,7 @@
 import "server-only";
 import type { OverviewCount, OverviewCountName, OverviewDto } from "@/lib/schemas/overview";
 import { listRegistrations } from "./registrations";
+import type { RegistrationsView } from "../registrations-view";
 import { connectionFilter } from "./connection";
 import { staleAfter } from "./operations";
 import { toApiError } from "../errors";
@@ -61,8 +62,8 @@ async function bulkRunningCount(platform: PlatformClient) {
   return totalOf(page.statistics);
 }
 
-async function pendingRegistrations(platform: PlatformClient) {
-  const list = await listRegistrations(platform, {
+async function pendingRegistrations(view: RegistrationsView, platform: PlatformClient) {
+  const list = await listRegistrations(view, platform, {
     status: "PENDING_ACCEPTANCE",
     page: 1,
     pageSize: 1,
@@ -82,11 +83,15 @@ async function settle(count: Promise<number>): Promise<OverviewCount> {
   }
 }
 
-export async function getOverview(platform: PlatformClient, now: number = Date.now()): Promise<OverviewDto> {
+export async function getOverview(
+  view: RegistrationsView,
+  platform: PlatformClient,
+  now: number = Date.now(),
+): Promise<OverviewDto> {
   const stale = staleAfter();
   const iso = (ms: number) => new Date(ms).toISOString();
   const calls: Record<OverviewCountName, Promise<number>> = {
-    registrationsPending: pendingRegistrations(platform),
+    registrationsPending: pendingRegistrations(view, platform),
     devicesDisconnected: devicesCount(platform, "DISCONNECTED"),
     devicesUnavailable: devicesCount(platform, "UNAVAILABLE"),
     // The platform filters operations by creation time only: PENDING since creation is exact; an EXECUTING one
