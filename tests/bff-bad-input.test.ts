@@ -62,6 +62,7 @@ const ROWS: Record<string, Row> = {
   "GET /api/devices/tree/roots": { reads: "none" },
   "GET /api/events": { reads: "none", careful: "stream" },
   "GET /api/groups": { reads: "none" },
+  "GET /api/health": { reads: "none" },
   "POST /api/groups": { reads: "json", good: () => ({ name: "Sweep group (new)" }) },
   "POST /api/groups/[id]/members": { reads: "json", good: () => ({ ids: [real.device] }) },
   "DELETE /api/groups/[id]/members/[childId]": { reads: "none" },
