@@ -133,7 +133,9 @@ function wrap<P>(
       response = Response.json(envelope(answered, requestId), { status: answered.status });
     }
     response.headers.set(REQUEST_ID_HEADER, requestId);
-    response.headers.set("cache-control", "no-store");
+    // no-transform: Next's gzip of a few kilobytes of JSON cost about a tenth of a BFF request's CPU; the
+    // answers are small, and compression belongs to a reverse proxy where bandwidth matters (docs/bff.md).
+    response.headers.set("cache-control", "no-store, no-transform");
     if (cookie !== undefined) response.headers.append("set-cookie", cookie);
     return response;
   };
