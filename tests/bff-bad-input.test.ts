@@ -517,3 +517,59 @@ describe("every BFF route handler, with bad input", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("read-only fields are the platform's", () => {
+  const sneaky = {
+    id: "1",
+    self: "http://elsewhere.invalid/x/1",
+    owner: "mallory",
+    creationTime: "2001-01-01T00:00:00.000Z",
+    lastUpdated: "2001-01-01T00:00:00.000Z",
+  };
+
+  it("drops them from an operation's body: the platform sets its own", async () => {
+    const route = routes.find((r) => r.key === "POST /api/devices/[id]/operations")!;
+    const a = await send(route, {
+      body: JSON.stringify({ kind: "restart", ...sneaky }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(a.status).toBe(201);
+    const { id } = a.body as { id: string };
+    expect(id).not.toBe("1");
+    const stored = (await (await p.request(`/devicecontrol/operations/${id}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(stored.creationTime).not.toBe(sneaky.creationTime);
+    expect(stored.self).not.toBe(sneaky.self);
+    expect(stored.owner).not.toBe("mallory");
+    expect(stored.lastUpdated).not.toBe(sneaky.lastUpdated);
+  });
+
+  it("drops them from a device edit, beside the edit and inside its changes", async () => {
+    const route = routes.find((r) => r.key === "PUT /api/devices/[id]")!;
+    const read = routes.find((r) => r.key === "GET /api/devices/[id]")!;
+    const before = (await send(read, {})).body as {
+      lastUpdated: string;
+      owner: string;
+      creationTime: string;
+    };
+    const a = await send(route, {
+      body: JSON.stringify({
+        ...sneaky,
+        expectedLastUpdated: before.lastUpdated,
+        changes: { ...sneaky, acme_ReadOnlyCheck: { ok: true } },
+      }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(a.status).toBe(200);
+    const stored = (await (await p.request(`/inventory/managedObjects/${real.device}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(stored).toMatchObject({ id: real.device, owner: before.owner, creationTime: before.creationTime });
+    expect(stored.self).not.toBe(sneaky.self);
+    expect(stored.lastUpdated).not.toBe(sneaky.lastUpdated);
+    expect(stored.acme_ReadOnlyCheck).toEqual({ ok: true });
+  });
+});
