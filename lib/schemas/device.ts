@@ -86,47 +86,65 @@ function depth(value: unknown): number {
 const MAX_CHANGES = 100;
 
 /**
- * `changes`: top-level key → new value, `null` removes the fragment (platform-api.md §4.6). `name` and `type` are
- * the object's fields; everything else is a fragment. Read-only and platform-computed keys are refused, and known
- * fragments must keep their shape.
+ * The platform's own fields of an object: a client may send them back (an object as it was read) but never sets
+ * them. They are dropped, never forwarded, as the platform itself ignores them (platform-api.md §4.4); `owner` is
+ * not the fragment editor's to change either.
  */
-export const deviceChangesSchema = z.record(z.string(), z.json()).superRefine((changes, ctx) => {
-  const keys = Object.keys(changes);
-  if (keys.length === 0) ctx.addIssue({ code: "custom", message: "Nothing to change" });
-  if (keys.length > MAX_CHANGES)
-    ctx.addIssue({ code: "custom", message: `At most ${MAX_CHANGES} changes at once` });
-  for (const key of keys) {
-    const value = changes[key];
-    const keyProblem = writableKeyProblem(key);
-    if (keyProblem) {
-      ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
-      continue;
-    }
-    if (key === "name") {
-      if (typeof value !== "string" || value.trim() === "" || value.length > 254)
-        ctx.addIssue({ code: "custom", path: [key], message: "The name must be 1 to 254 characters" });
-      continue;
-    }
-    if (key === "type") {
-      if (value !== null && (typeof value !== "string" || value.length > 254))
+export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "self",
+  "creationTime",
+  "lastUpdated",
+  "owner",
+]);
+
+/**
+ * `changes`: top-level key → new value, `null` removes the fragment (platform-api.md §4.6). `name` and `type` are
+ * the object's fields; everything else is a fragment. Read-only fields are dropped; reference collections and
+ * platform-computed fragments are refused, and known fragments must keep their shape.
+ */
+export const deviceChangesSchema = z
+  .record(z.string(), z.json())
+  .superRefine((changes, ctx) => {
+    const keys = Object.keys(changes).filter((key) => !READ_ONLY_FIELDS.has(key));
+    if (keys.length === 0) ctx.addIssue({ code: "custom", message: "Nothing to change" });
+    if (keys.length > MAX_CHANGES)
+      ctx.addIssue({ code: "custom", message: `At most ${MAX_CHANGES} changes at once` });
+    for (const key of keys) {
+      const value = changes[key];
+      const keyProblem = writableKeyProblem(key);
+      if (keyProblem) {
+        ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+        continue;
+      }
+      if (key === "name") {
+        if (typeof value !== "string" || value.trim() === "" || value.length > 254)
+          ctx.addIssue({ code: "custom", path: [key], message: "The name must be 1 to 254 characters" });
+        continue;
+      }
+      if (key === "type") {
+        if (value !== null && (typeof value !== "string" || value.length > 254))
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "The type must be text of at most 254 characters",
+          });
+        continue;
+      }
+      if (depth(value) > MAX_JSON_DEPTH)
+        ctx.addIssue({ code: "custom", path: [key], message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
+      const problem = fragmentValueProblem(key, value);
+      if (problem)
         ctx.addIssue({
           code: "custom",
-          path: [key],
-          message: "The type must be text of at most 254 characters",
+          path: [key, ...(problem.path ? [problem.path] : [])],
+          message: problem.message,
         });
-      continue;
     }
-    if (depth(value) > MAX_JSON_DEPTH)
-      ctx.addIssue({ code: "custom", path: [key], message: `Nested deeper than ${MAX_JSON_DEPTH} levels` });
-    const problem = fragmentValueProblem(key, value);
-    if (problem)
-      ctx.addIssue({
-        code: "custom",
-        path: [key, ...(problem.path ? [problem.path] : [])],
-        message: problem.message,
-      });
-  }
-});
+  })
+  .transform((changes) =>
+    Object.fromEntries(Object.entries(changes).filter(([key]) => !READ_ONLY_FIELDS.has(key))),
+  );
 
 export const deviceUpdateRequestSchema = z.object({
   /** `lastUpdated` of the object the changes were made against. */

@@ -4,12 +4,14 @@ import type { ErrorCode, ErrorEnvelope } from "@/lib/schemas/common";
 /** The one code → status table (style.md rule 6). Upstream 4xx keep the platform's status instead (see below). */
 export const ERROR_STATUS = {
   bad_json: 400,
+  bad_path: 400,
   invalid_input: 422,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   cross_site_refused: 403,
   upstream_rejected: 400,
   upstream_unavailable: 502,

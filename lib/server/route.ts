@@ -1,5 +1,6 @@
 import "server-only";
 import type { z } from "zod";
+import { jsonShapeProblem } from "@/lib/schemas/common";
 import { assertOwnFetch, assertSameOrigin } from "./csrf";
 import { ApiError, UpstreamError, envelope, logFailure, toApiError } from "./errors";
 import { REQUEST_ID_HEADER, requestIdFor } from "./request-id";
@@ -105,7 +106,9 @@ function wrap<P>(
     let sessionWrite: SessionData | null | undefined;
     let response: Response;
     try {
+      assertDecodablePath(path);
       assertSameOrigin(req);
+      assertBodyType(req);
       if (options.crossSiteReads === "refuse") assertOwnFetch(req);
       const read = await readSession(req);
       if (read.state === "invalid") cookie = clearSessionCookie();
@@ -130,10 +133,55 @@ function wrap<P>(
       response = Response.json(envelope(answered, requestId), { status: answered.status });
     }
     response.headers.set(REQUEST_ID_HEADER, requestId);
-    response.headers.set("cache-control", "no-store");
+    // no-transform: Next's gzip of a few kilobytes of JSON cost about a tenth of a BFF request's CPU; the
+    // answers are small, and compression belongs to a reverse proxy where bandwidth matters (docs/bff.md).
+    response.headers.set("cache-control", "no-store, no-transform");
     if (cookie !== undefined) response.headers.append("set-cookie", cookie);
     return response;
   };
+}
+
+/**
+ * Ids reach handlers percent-decoded; a path whose escapes do not decode (`%zz`, overlong UTF-8 like `%C0%AE`)
+ * names nothing, so it is refused before anything else (proxy.ts does the same in front of Next's router).
+ */
+function assertDecodablePath(path: string): void {
+  if (!path.includes("%")) return;
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw new ApiError("bad_path", "The address contains a malformed percent-encoding.");
+  }
+}
+
+const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** `application/json` and the `+json` types; parameters (charset) are allowed. */
+export function isJsonType(type: string | null): boolean {
+  if (type === null) return false;
+  const essence = type.split(";")[0]!.trim().toLowerCase();
+  return essence === "application/json" || /^application\/[\w.+-]+\+json$/.test(essence);
+}
+
+function isMultipartType(type: string | null): boolean {
+  return type !== null && type.split(";")[0]!.trim().toLowerCase() === "multipart/form-data";
+}
+
+/**
+ * A mutation's body is JSON, or the multipart form of the CSV upload (whose handler insists on it); anything else
+ * is 415 before a handler runs. A body is known from its content type or its declared length; a mutation without
+ * one (rerun, logout, a DELETE) passes.
+ */
+function assertBodyType(req: Request): void {
+  if (!MUTATIONS.has(req.method.toUpperCase())) return;
+  const type = req.headers.get("content-type");
+  const length = req.headers.get("content-length");
+  const declaresBody = req.headers.has("transfer-encoding") || (length !== null && length.trim() !== "0");
+  if (type === null ? declaresBody : !isJsonType(type) && !isMultipartType(type)) throw unsupportedType();
+}
+
+function unsupportedType(): ApiError {
+  return new ApiError("unsupported_media_type", "Send the request body as application/json.");
 }
 
 /** A DTO answer. */
@@ -177,12 +225,17 @@ function tooLarge(limit: number): ApiError {
   return new ApiError("payload_too_large", `The request is larger than ${size}.`);
 }
 
-/** Bad JSON → 400 bad_json, schema failure → 422 invalid_input with the fields named. */
+/**
+ * A body that is not JSON by its type → 415, bad JSON → 400 bad_json, too deep or too many values → 422 before
+ * the schema walks it (zod recurses: 10,000 levels overflow its stack), schema failure → 422 invalid_input with
+ * the fields named.
+ */
 export async function parseJson<S extends z.ZodType>(
   req: Request,
   schema: S,
   limit = JSON_BODY_LIMIT,
 ): Promise<z.infer<S>> {
+  if (!isJsonType(req.headers.get("content-type"))) throw unsupportedType();
   const bytes = await readLimitedBody(req, limit);
   let raw: unknown;
   try {
@@ -190,6 +243,8 @@ export async function parseJson<S extends z.ZodType>(
   } catch {
     throw new ApiError("bad_json", "The request body is not valid JSON.");
   }
+  const problem = jsonShapeProblem(raw);
+  if (problem) throw new ApiError("invalid_input", problem, { fields: { "(body)": problem } });
   return validate(schema, raw);
 }
 

@@ -244,7 +244,7 @@ describe("the session cookie", () => {
     const s = await call(session, "/api/auth/session", { cookie: a.cookie });
     expect(s.status).toBe(200);
     expect(s.json).toEqual(a.json);
-    expect(s.headers.get("cache-control")).toBe("no-store");
+    expect(s.headers.get("cache-control")).toBe("no-store, no-transform");
   });
 
   it("treats a modified cookie as no session and clears it", async () => {

@@ -175,8 +175,7 @@ describe("PUT /api/devices/[id]", () => {
 
   it.each([
     ["no changes", { changes: {} }, "changes"],
-    ["a read-only field", { changes: { lastUpdated: "2020-01-01T00:00:00Z" } }, "changes.lastUpdated"],
-    ["the owner", { changes: { owner: "someone" } }, "changes.owner"],
+    ["only read-only fields", { changes: { lastUpdated: "2020-01-01T00:00:00Z", owner: "x" } }, "changes"],
     ["a reference collection", { changes: { childDevices: { references: [] } } }, "changes.childDevices"],
     [
       "a platform-computed fragment",
@@ -208,6 +207,29 @@ describe("PUT /api/devices/[id]", () => {
     expect(a.json.error.code).toBe("invalid_input");
     expect(Object.keys(a.json.error.fields)).toContain(field);
     expect((await stored(id)).lastUpdated).toBe(loaded.lastUpdated);
+  });
+
+  it("drops the platform's read-only fields (owner, lastUpdated, id, self, creationTime): never forwarded", async () => {
+    const id = await seedDevice();
+    const loaded = await stored(id);
+    const a = await put(id, {
+      expectedLastUpdated: loaded.lastUpdated,
+      owner: "mallory",
+      changes: {
+        owner: "mallory",
+        lastUpdated: "2020-01-01T00:00:00.000Z",
+        creationTime: "2020-01-01T00:00:00.000Z",
+        id: "1",
+        self: "http://elsewhere.invalid/inventory/managedObjects/1",
+        acme_Kept: { on: true },
+      },
+    });
+    expect(a.status).toBe(200);
+    const after = await stored(id);
+    expect(after).toMatchObject({ id, owner: loaded.owner, creationTime: loaded.creationTime });
+    expect(after.self).toBe(loaded.self);
+    expect(after.lastUpdated).not.toBe("2020-01-01T00:00:00.000Z");
+    expect(after.acme_Kept).toEqual({ on: true });
   });
 
   it("answers 400 bad_json for a body that is not JSON", async () => {

@@ -88,7 +88,7 @@ describe("GET /api/devices/tree/roots", () => {
   it("lists root groups first, then devices that belong to nothing, with kinds and child counts", async () => {
     const a = await call(roots, "/api/devices/tree/roots?pageSize=100", { cookie });
     expect(a.status).toBe(200);
-    expect(a.headers.get("cache-control")).toBe("no-store");
+    expect(a.headers.get("cache-control")).toBe("no-store, no-transform");
     const names = a.json.items.map((n: { name: string }) => n.name);
     expect(names).toEqual(["Plant North", "Spare's shelf", "Big gateway", "Loner sensor"]);
     expect(a.json.items[0]).toEqual({

@@ -36,7 +36,7 @@ describe("session modes", () => {
     expect(a.json).toEqual({
       error: { code: "unauthenticated", message: "Sign in to continue.", requestId: expect.any(String) },
     });
-    expect(a.headers.get("cache-control")).toBe("no-store");
+    expect(a.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(handler).not.toHaveBeenCalled();
   });
 

@@ -13,7 +13,7 @@ type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Respon
 
 export interface CallOptions {
   method?: string;
-  /** JSON-encoded unless it is a string, FormData or bytes. */
+  /** JSON-encoded unless it is a string (sent as JSON text unless a content type is given), FormData or bytes. */
   body?: unknown;
   cookie?: string;
   headers?: Record<string, string>;
@@ -31,9 +31,12 @@ export function bffRequest(path: string, options: CallOptions = {}): Request {
     options.body instanceof FormData ||
     typeof options.body === "string" ||
     options.body instanceof Uint8Array
-  )
+  ) {
     body = options.body as BodyInit;
-  else if (options.body !== undefined) {
+    // A string is JSON text as the console sends it (well-formed or not); other types are set by the test.
+    if (typeof options.body === "string" && !headers.has("content-type"))
+      headers.set("content-type", "application/json");
+  } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers.set("content-type", "application/json");
   }

@@ -5,6 +5,7 @@ import { UpstreamUnavailableError } from "../errors";
 import type { UpstreamAuth } from "../session";
 import { authMiddleware, errorMiddleware, headersMiddleware, timeoutMiddleware } from "./middleware";
 import type { paths } from "./platform";
+import { platformFetch } from "./transport";
 
 export type PlatformClient = ReturnType<typeof createClient<paths>>;
 
@@ -14,7 +15,7 @@ export interface PlatformClientOptions {
   requestId: string;
   /** The browser request's signal: a closed tab stops the upstream calls it started. */
   signal?: AbortSignal;
-  /** Tests may inject fetch (style.md rule 2); defaults to the global one. */
+  /** Tests may inject fetch (style.md rule 2); defaults to the keep-alive transport (./transport.ts). */
   fetch?: (input: Request) => Promise<Response>;
 }
 
@@ -28,7 +29,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     ...(options.signal ? { signal: options.signal } : {}),
     // The platform API does not redirect; following one could carry the credential to another host.
     redirect: "error",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? platformFetch,
   });
   client.use(
     headersMiddleware(options.requestId),
