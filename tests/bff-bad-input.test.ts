@@ -27,7 +27,7 @@ interface Row {
 }
 
 /** Existing resources, so bad bodies meet real objects (and could half-change them if something slipped). */
-const real = { device: "", child: "", group: "", pending: "", executing: "", lastUpdated: "" };
+const real = { device: "", child: "", group: "", pending: "", executing: "", lastUpdated: "", bulk: "" };
 const REQUEST_ID = "sweep-pending-request";
 
 /** Every route and method under app/api, with what it reads. A route that is missing here fails the sweep. */
@@ -56,11 +56,25 @@ const ROWS: Record<string, Row> = {
   },
   "POST /api/devices/[id]/operations": { reads: "json", good: () => ({ kind: "restart" }) },
   "GET /api/devices/[id]/operations/context": { reads: "none" },
+  "GET /api/devices/connection": { reads: "none" },
   "GET /api/devices/[id]/paths": { reads: "none" },
   "GET /api/devices/search": { reads: "none" },
   "GET /api/devices/tree/[id]/children": { reads: "none" },
   "GET /api/devices/tree/roots": { reads: "none" },
   "GET /api/events": { reads: "none", careful: "stream" },
+  "GET /api/bulk-operations": { reads: "none" },
+  "GET /api/bulk-operations/[id]": { reads: "none" },
+  "DELETE /api/bulk-operations/[id]": { reads: "none" },
+  "GET /api/bulk-operations/[id]/children": { reads: "none" },
+  "GET /api/bulk-operations/[id]/failures": { reads: "none" },
+  "GET /api/bulk-operations/[id]/history": { reads: "none" },
+  "POST /api/bulk-operations/[id]/mark-successful": { reads: "none" },
+  "GET /api/bulk-operations/[id]/retries": { reads: "none" },
+  "POST /api/bulk-operations/[id]/retry": { reads: "json", good: () => ({}) },
+  "PUT /api/bulk-operations/[id]/schedule": {
+    reads: "json",
+    good: () => ({ startDate: "2099-01-02T00:00:00.000Z", creationRamp: 2 }),
+  },
   "GET /api/groups": { reads: "none" },
   "GET /api/health": { reads: "none" },
   "POST /api/groups": { reads: "json", good: () => ({ name: "Sweep group (new)" }) },
@@ -68,6 +82,8 @@ const ROWS: Record<string, Row> = {
   "DELETE /api/groups/[id]/members/[childId]": { reads: "none" },
   "GET /api/operations": { reads: "none" },
   "GET /api/operations/[id]": { reads: "none" },
+  "GET /api/operations/[id]/history": { reads: "none" },
+  "GET /api/overview": { reads: "none" },
   "POST /api/operations/[id]/cancel": { reads: "json", good: () => ({}) },
   "POST /api/operations/[id]/fail": { reads: "json", good: () => ({ reason: "sweep" }) },
   "POST /api/operations/[id]/rerun": { reads: "none" },
@@ -76,6 +92,7 @@ const ROWS: Record<string, Row> = {
   "DELETE /api/registrations/[id]": { reads: "none" },
   "POST /api/registrations/accept": { reads: "json", good: () => ({ ids: [REQUEST_ID] }) },
   "POST /api/registrations/bulk": { reads: "multipart" },
+  "GET /api/search": { reads: "none" },
 };
 
 interface Route {
@@ -124,6 +141,7 @@ function realParams(pattern: string): Record<string, string> {
     else if (pattern.startsWith("/api/operations/"))
       params[name!] = pattern.endsWith("/fail") ? real.executing : real.pending;
     else if (pattern.startsWith("/api/registrations/")) params[name!] = REQUEST_ID;
+    else if (pattern.startsWith("/api/bulk-operations/")) params[name!] = real.bulk;
     else params[name!] = real.device;
   }
   return params;
@@ -344,6 +362,17 @@ beforeAll(async () => {
     expect(res.status).toBe(200);
   }
   await create("/devicecontrol/newDeviceRequests", { id: REQUEST_ID });
+  // Scheduled far ahead: it stays SCHEDULED, so every bulk route meets one that could still change.
+  real.bulk = String(
+    (
+      await create("/devicecontrol/bulkoperations", {
+        groupId: real.group,
+        startDate: "2099-01-01T00:00:00.000Z",
+        creationRamp: 1,
+        operationPrototype: { description: "Sweep restart", c8y_Restart: {} },
+      })
+    ).id,
+  );
   const { POST: login } = await import("@/app/api/auth/login/route");
   cookie = (await signIn(login)).cookie;
 

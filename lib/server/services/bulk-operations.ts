@@ -206,7 +206,11 @@ export async function listBulkChildren(
   id: string,
   query: BulkChildrenQuery,
 ): Promise<BulkChildrenDto> {
-  const page = await childrenPage(platform, id, query.status, query.page, query.pageSize);
+  // The platform answers an empty page for an unknown bulk operation: reading it too makes that a 404.
+  const [, page] = await Promise.all([
+    readBulk(platform, id),
+    childrenPage(platform, id, query.status, query.page, query.pageSize),
+  ]);
   const total = page.statistics?.totalElements;
   return {
     items: page.operations.map(toChildDto),
@@ -276,6 +280,7 @@ const RETRY_SCAN_PAGES = 5;
  * note are kept.
  */
 export async function listRetries(platform: PlatformClient, id: string): Promise<RetriesDto> {
+  await readBulk(platform, id); // an unknown id is a 404, not an empty list
   const items: BulkOperationDto[] = [];
   for (let page = 1; page <= RETRY_SCAN_PAGES; page++) {
     const answer = body(
