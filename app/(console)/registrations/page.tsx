@@ -26,7 +26,8 @@ export default async function RegistrationsPage({ searchParams }: { searchParams
   const queryClient = new QueryClient();
   await queryClient.prefetchQuery({
     ...registrationQueries.list(query),
-    queryFn: () => listRegistrations(viewForSession(session), platform, query),
+    // A page load reads the platform whole: a reload shows what happened outside the console too.
+    queryFn: () => listRegistrations(viewForSession(session), platform, query, { fresh: true }),
   });
   return (
     <>
