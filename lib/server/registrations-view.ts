@@ -198,8 +198,8 @@ export class RegistrationsView {
   }
 
   /** The requests sorted by creation time (ties by id), as `entries()` would give them. */
-  async sorted(sort: "newest" | "oldest"): Promise<readonly ViewEntry[]> {
-    const byId = await this.entries();
+  async sorted(sort: "newest" | "oldest", fresh = false): Promise<readonly ViewEntry[]> {
+    const byId = await (fresh ? this.current() : this.entries());
     if (this.order?.of !== byId) {
       const newest = [...byId.values()].sort((a, b) => {
         const byTime = (b.creationTime ?? "").localeCompare(a.creationTime ?? "");
@@ -263,6 +263,15 @@ export class RegistrationsView {
     this.patch((s) => {
       if (s.byId.delete(id)) s.total -= 1;
     });
+  }
+
+  /**
+   * The requests as the platform has them now: a whole read that starts after this call (a page load, where the
+   * operator expects a reload to show the truth, whatever happened outside the BFF since the last read).
+   */
+  async current(): Promise<ReadonlyMap<string, ViewEntry>> {
+    this.invalidate();
+    return this.entries();
   }
 
   /** A write whose effect the view cannot tell (a bulk registration): the next caller reads the list whole. */

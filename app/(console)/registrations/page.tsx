@@ -22,7 +22,8 @@ export default async function RegistrationsPage({ searchParams }: { searchParams
   const queryClient = new QueryClient();
   await queryClient.prefetchQuery({
     ...registrationQueries.list(query),
-    queryFn: () => listRegistrations(registrations, platform, query),
+    // A page load reads the platform whole: a reload shows what happened outside the console too.
+    queryFn: () => listRegistrations(registrations, platform, query, { fresh: true }),
   });
   return (
     <>

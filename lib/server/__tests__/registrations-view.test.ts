@@ -13,7 +13,14 @@ import {
   setRegistrationViews,
 } from "@/lib/server/registrations-view";
 import { LiveHubRegistry, setLiveHubs } from "@/lib/server/realtime/registry";
-import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
+import { listRegistrations } from "@/lib/server/services/registrations";
+import { createPlatformClient } from "@/lib/server/upstream/client";
+import {
+  ADMIN_PASSWORD,
+  TENANT,
+  startTestPlatform,
+  type TestPlatform,
+} from "../../../tests/support/platform.js";
 import { ManualClock, SseReader, rest } from "../realtime/__tests__/support";
 import {
   ORIGIN,
@@ -301,6 +308,25 @@ describe("writes through the BFF", () => {
     expect(await statusOf(id)).toBe("ACCEPTED");
     expect((await stream.event("registration.changed")).data.changes).toEqual([{ id, status: "ACCEPTED" }]);
     expect(since(mark, listCalls)).toEqual([]);
+  });
+});
+
+describe("a page load", () => {
+  it("reads the platform whole, so a reload shows a knock the count could not", async () => {
+    const auth = {
+      scheme: "basic" as const,
+      credentials: Buffer.from(`${TENANT}/admin:${ADMIN_PASSWORD}`).toString("base64"),
+    };
+    const view = views.forCredential({ platformUrl: proxy.url, tenant: TENANT, auth });
+    const platform = createPlatformClient({ auth, requestId: "page-load-test" });
+    const id = seededId(210);
+    const query = { search: id, sort: "newest" as const, page: 1, pageSize: 50 };
+    expect((await listRegistrations(view, platform, query)).items[0]!.status).toBe("WAITING_FOR_CONNECTION");
+    await knock(id);
+    const mark = proxy.calls.length;
+    const page = await listRegistrations(view, platform, query, { fresh: true });
+    expect(page.items[0]!.status).toBe("PENDING_ACCEPTANCE");
+    expect(since(mark, wholeReads)).toHaveLength(1);
   });
 });
 

@@ -26,18 +26,20 @@ const toDto = (e: ViewEntry): RegistrationDto => ({ ...e, deviceId: null });
 /**
  * One page of registrations for the table: grouped by status (counts over everything), filtered by status and
  * id substring, sorted by creation time, paged here because the platform cannot do any of it. The requests come
- * from the credential's shared view (lib/server/registrations-view.ts), which reads the platform rarely.
+ * from the credential's shared view (lib/server/registrations-view.ts), which reads the platform rarely;
+ * `fresh` asks for a whole read that starts now (a page load).
  */
 export async function listRegistrations(
   view: RegistrationsView,
   platform: PlatformClient,
   query: RegistrationListQuery,
+  options: { fresh?: boolean } = {},
 ): Promise<RegistrationListDto> {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<RegistrationStatus, number>;
   const rows: ViewEntry[] = [];
   const needle = query.search?.toLowerCase();
   // In the view's order (creation time, ties by id); a status this console does not know is not in the view.
-  for (const r of await view.sorted(query.sort)) {
+  for (const r of await view.sorted(query.sort, options.fresh)) {
     counts[r.status]++;
     if (query.status && r.status !== query.status) continue;
     if (needle && !r.id.toLowerCase().includes(needle)) continue;
