@@ -160,3 +160,34 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
   await expectNoSeriousA11yViolations(page, "a bulk operation's page");
   await expectNoReload(page);
 });
+
+test("losing the event stream during a rollout shows the page as stale, and it catches up without a reload", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  // The previous rollout restarted every agent: they are back and listening first.
+  await expect.poll(() => fleet.devices.every((d) => d.status === "online"), { timeout: 60_000 }).toBe(true);
+  const created = await restOk<Bulk>("/devicecontrol/bulkoperations", {
+    body: {
+      groupId: group,
+      startDate: new Date(Date.now() + 4000).toISOString(),
+      creationRamp: 0.5,
+      operationPrototype: { description: `Restart device again (${run})`, c8y_Restart: {} },
+    },
+  });
+  await page.goto(`/operations/bulk/${created.id}`);
+  const summary = page.getByRole("region", { name: "Progress" });
+  // The shared machine can be slow to bring a new stream's subscriptions up.
+  await expect(summary.getByRole("status")).toHaveText("Live", { timeout: 60_000 });
+  await markDocument(page);
+
+  await context.setOffline(true);
+  await expect(summary.getByRole("status")).toHaveText("Offline");
+  const final = await finalBulk(created.id);
+  await context.setOffline(false);
+
+  await expectCounts(page, final.progress);
+  await expect(summary.getByRole("status")).toHaveText("Live", { timeout: 60_000 });
+  await expectNoReload(page);
+});

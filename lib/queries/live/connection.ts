@@ -82,8 +82,10 @@ export class LiveConnection {
       this.setState("offline");
       return;
     }
-    // Back online: do not wait for the back-off of a stream the browser had given up on.
-    if (!this.source || this.source.readyState === CLOSED) this.open();
+    // Back online: do not wait for the back-off of a stream the browser had given up on. A stream that still
+    // looks open may have died silently meanwhile, and nothing would tell this tab it is live again: it is swapped
+    // for a fresh one resuming from the last event id (replay or resync), which reports the upstream state anew.
+    this.open();
   }
 
   close(): void {

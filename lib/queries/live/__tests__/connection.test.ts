@@ -174,4 +174,22 @@ describe("status", () => {
     expect(FakeEventSource.opened).toHaveLength(2);
     conn.close();
   });
+
+  it("back online with a stream that still looks open, swaps it and is live again once the server says so", () => {
+    const conn = connect();
+    conn.setTopics(["bulkOperations:7"]);
+    vi.advanceTimersByTime(0);
+    const first = FakeEventSource.latest();
+    first.emit("upstream.changed", { state: "connected" });
+    first.emit("resync", { reason: "initial", topics: ["bulkOperations:7"] }, "ab12cd34.3");
+    conn.setOnline(false);
+    expect(store.get().state).toBe("offline");
+    conn.setOnline(true);
+    expect(FakeEventSource.opened).toHaveLength(2);
+    expect(FakeEventSource.latest().params.get("lastEventId")).toBe("ab12cd34.3");
+    expect(store.get().state).toBe("offline");
+    FakeEventSource.latest().emit("upstream.changed", { state: "connected" });
+    expect(store.get().state).toBe("live");
+    conn.close();
+  });
 });
