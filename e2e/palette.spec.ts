@@ -12,6 +12,8 @@ import { runSuffix } from "./support/env";
 const run = runSuffix();
 
 const palette = (page: Page) => page.getByRole("dialog", { name: "Command palette" });
+/** After a full page load: keys do nothing until the console is hydrated and its key listener attached. */
+const keysReady = (page: Page) => expect(page.locator("[data-palette-ready]")).toBeAttached();
 const field = (page: Page) => palette(page).getByRole("combobox");
 
 async function seedAgent(name: string, serial: string): Promise<string> {
@@ -30,6 +32,7 @@ test("Ctrl-K on any page, an external id, Enter: the device page opens", async (
   const id = await seedAgent(name, serial);
   await page.goto("/registrations");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await keysReady(page);
 
   await page.keyboard.press("Control+k");
   await expect(field(page)).toBeFocused();
@@ -47,6 +50,7 @@ test("Ctrl-K on any page, an external id, Enter: the device page opens", async (
 
   // Now a recent item: offered as soon as the palette opens, with `/` this time.
   await page.goto("/operations");
+  await keysReady(page);
   await page.locator("body").press("/");
   await expect(palette(page).getByRole("group", { name: "Recent" })).toContainText(name);
   await page.keyboard.press("Escape");
@@ -60,6 +64,7 @@ test("typing 'restart' on a device page, Enter, confirm: the restart exists on t
   const id = await seedAgent(name, `pal-${run}-restart`);
   await page.goto(`/devices/${id}`);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await keysReady(page);
 
   await page.keyboard.press("Control+k");
   await field(page).fill("restart");
@@ -93,6 +98,7 @@ test("? lists the shortcuts; g o and ] work, but never while typing in a field",
   const id = await seedAgent(name, `pal-${run}-keys`);
   await page.goto(`/devices/${id}`);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await keysReady(page);
 
   await page.locator("body").press("?");
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -109,6 +115,7 @@ test("? lists the shortcuts; g o and ] work, but never while typing in a field",
 
   // In a field the same keys are text.
   await page.goto("/devices");
+  await keysReady(page);
   const search = page.getByRole("searchbox", { name: "Find a device or group" });
   await search.click();
   await search.pressSequentially("g o ]?/");
