@@ -23,6 +23,7 @@ const RELEVANT_ROLE_PREFIXES = [
   "ROLE_IDENTITY_",
   "ROLE_DEVICE_CONTROL_",
   "ROLE_USER_MANAGEMENT_OWN_",
+  "ROLE_BULK_OPERATION_",
 ];
 
 const WRONG_CREDENTIALS = "Wrong username or password (or tenant).";
