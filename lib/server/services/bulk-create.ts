@@ -308,7 +308,7 @@ export async function dryRunBulkOperation(client: PlatformClient, input: BulkDry
   } catch (err) {
     throw refusal(err, "target");
   }
-  const supports = fragment ? `c8y_SupportedOperations eq ${`'${fragment.replaceAll("'", "''")}'`}` : null;
+  const supports = fragment ? `c8y_SupportedOperations eq ${queryLiteral(fragment)}` : null;
   const jobs = filters.flatMap((f) => [
     { kind: "devices" as const, filter: f },
     { kind: "connected" as const, filter: `(${f}) and c8y_Connection.status eq 'CONNECTED'` },
