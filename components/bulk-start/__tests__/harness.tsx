@@ -1,5 +1,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { AppRouterContext } from "next/dist/shared/lib/app-router-context.shared-runtime";
+import {
+  AppRouterContext,
+  type AppRouterInstance,
+} from "next/dist/shared/lib/app-router-context.shared-runtime";
 import type { ReactNode } from "react";
 import type { SessionUserDto } from "@/lib/schemas/session";
 import { SessionUserProvider } from "@/components/shell/session-user-provider";
@@ -27,7 +30,8 @@ export function sessionUser(roles: string[] = ADMIN_ROLES): SessionUserDto {
 /** Where the component under test navigated to. */
 export const navigations: string[] = [];
 
-const router = {
+const router: AppRouterInstance = {
+  bfcacheId: "test",
   push: (href: string) => void navigations.push(href),
   replace: (href: string) => void navigations.push(href),
   prefetch: () => undefined,
