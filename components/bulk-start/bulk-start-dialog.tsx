@@ -3,45 +3,26 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { TriangleAlert } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useId, useState, type ComponentType } from "react";
+import { useId, useState } from "react";
 import { bulkCreateQueries, startBulkOperation } from "@/lib/queries/bulk-create";
 import { bulkPrototypeOf, bulkStartBlocker } from "@/lib/schemas/bulk-create";
 import type { TreeNodeDto } from "@/lib/schemas/device-tree";
 import {
   KIND_FRAGMENTS,
-  KIND_LABELS,
-  OPERATION_KINDS,
   createOperationSchema,
   type CreateOperationInput,
   type OperationKind,
 } from "@/lib/schemas/operations";
 import { GroupPicker } from "@/components/devices/group-picker";
-import {
-  ConfigurationForm,
-  FirmwareForm,
-  RestartForm,
-  ShellForm,
-  type SendFormProps,
-} from "@/components/operations/send-forms";
-import { SoftwareForm } from "@/components/operations/software-form";
 import { useSessionUser } from "@/components/shell/session-user-provider";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
 import { DryRunSummary } from "./dry-run-summary";
-import { FLEET_CONTEXT } from "./fleet-context";
+import { OperationPicker } from "./operation-picker";
 import { ScheduleFields } from "./schedule-fields";
 import { initialSchedule, readSchedule } from "./schedule";
 import { blockerKindOf, bulkErrorsOf, bulkTargetOf, type StartTarget } from "./start-target";
-
-const FORMS: Record<OperationKind, ComponentType<SendFormProps>> = {
-  restart: RestartForm,
-  configuration: ConfigurationForm,
-  software: SoftwareForm,
-  firmware: FirmwareForm,
-  shell: ShellForm,
-};
 
 /** Starting a bulk operation; the state starts afresh with every opening. */
 export function BulkStartDialog({ start, onClose }: { start: StartTarget | null; onClose: () => void }) {
@@ -54,7 +35,6 @@ export function BulkStartDialog({ start, onClose }: { start: StartTarget | null;
  */
 function BulkStartForm({ start, onClose }: { start: StartTarget; onClose: () => void }) {
   const formId = useId();
-  const kindId = useId();
   const user = useSessionUser();
   const router = useRouter();
   const toast = useToast();
@@ -94,7 +74,6 @@ function BulkStartForm({ start, onClose }: { start: StartTarget; onClose: () => 
     mutation.mutate({ target, operation: bulkPrototypeOf(op.data), ...read.value });
   };
 
-  const Form = FORMS[kind];
   const title = start.kind === "pick-group" ? "New bulk operation" : `Run an operation on ${start.label}`;
   const general = errors["(body)"] ?? errors.operation ?? errors.kind;
   return (
@@ -139,27 +118,16 @@ function BulkStartForm({ start, onClose }: { start: StartTarget; onClose: () => 
                 {errors.target}
               </p>
             )}
-        <div className="flex flex-col gap-1.5">
-          <label htmlFor={kindId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-            Operation
-          </label>
-          <Select
-            id={kindId}
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as OperationKind);
-              setErrors({});
-            }}
-            className="max-w-64"
-          >
-            {OPERATION_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]} ({KIND_FRAGMENTS[k][0]})
-              </option>
-            ))}
-          </Select>
-        </div>
-        <Form key={kind} formId={formId} context={FLEET_CONTEXT} errors={errors} onSubmit={submit} fleet />
+        <OperationPicker
+          kind={kind}
+          onKind={(k) => {
+            setKind(k);
+            setErrors({});
+          }}
+          formId={formId}
+          errors={errors}
+          onSubmit={submit}
+        />
         {general && (
           <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400">
             {general}
