@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LineCounter, ONLINE } from "./devices-fleet.js";
-import { type Bench, type EmulatorProcess, pool, registerDevices, root, startEmulatorProcess } from "./lib.js";
+import {
+  type Bench,
+  type EmulatorProcess,
+  pool,
+  registerDevices,
+  root,
+  startEmulatorProcess,
+} from "./lib.js";
 import { LongPollSubscriber } from "./realtime-latency.js";
 
 const AGENTS = 1000;

@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { TabPanel, Tabs } from "@/components/ui/tabs";
 import { FreshnessIndicator } from "@/components/live/freshness-indicator";
+import { BulkHistory } from "@/components/operations/bulk-history";
 import { BulkActions } from "./bulk-actions";
 import { BulkSummary } from "./bulk-summary";
 import { ChildrenList } from "./children-list";
@@ -97,13 +98,7 @@ export function BulkDetailView({ id }: { id: string }) {
             <ChildrenList bulkId={b.id} status={childStatus} onStatusChange={(s) => go({ childStatus: s })} />
           )}
           {tab === "failures" && <FailureTriage bulk={b} />}
-          {tab === "history" && (
-            // HISTORY TAB: wired at merge to <BulkHistory bulkId={b.id} /> from components/operations/bulk-history.tsx
-            // (GET /api/bulk-operations/[id]/history, built by another helper).
-            <p className="p-4 text-sm text-slate-600 dark:text-slate-400">
-              The history of changes of this bulk operation is not available in this version of the console.
-            </p>
-          )}
+          {tab === "history" && <BulkHistory bulkOperationId={b.id} />}
         </TabPanel>
       </Card>
     </div>

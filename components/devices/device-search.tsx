@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { deviceTreeQueries } from "@/lib/queries/device-tree";
-import type { SearchHitDto } from "@/lib/schemas/device-tree";
+import type { SearchHitDto, SearchResultDto } from "@/lib/schemas/device-tree";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/search-input";
 import { SearchResults } from "./search-results";
@@ -26,11 +26,14 @@ export function DeviceSearch({
   initialQuery,
   onJump,
   actions,
+  resultsAction,
 }: {
   initialQuery: string;
   onJump: (hit: SearchHitDto) => void;
   /** Buttons shown at the end of the search row. */
   actions?: ReactNode;
+  /** What can be done with the results as a whole (a bulk operation on them). */
+  resultsAction?: (q: string, data: SearchResultDto) => ReactNode;
 }) {
   const inputId = useId();
   const [text, setText] = useState(initialQuery);
@@ -75,7 +78,14 @@ export function DeviceSearch({
         )}
         {actions && <div className="ml-auto flex gap-2">{actions}</div>}
       </form>
-      {q && <SearchResults q={q} query={search} onJump={onJump} />}
+      {q && (
+        <SearchResults
+          q={q}
+          query={search}
+          onJump={onJump}
+          action={search.data && resultsAction?.(q, search.data)}
+        />
+      )}
     </div>
   );
 }

@@ -11,6 +11,12 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState, describeError } from "@/components/ui/error-state";
 import { useToast } from "@/components/ui/toast";
+import { BulkStartDialog } from "@/components/bulk-start/bulk-start-dialog";
+import { GroupBulkActions } from "@/components/bulk-start/group-bulk-actions";
+import { SearchRunButton } from "@/components/bulk-start/search-run-button";
+import { SelectionBar } from "@/components/bulk-start/selection-bar";
+import type { StartTarget } from "@/components/bulk-start/start-target";
+import { useDeviceSelection } from "@/components/bulk-start/use-device-selection";
 import { DeviceSearch } from "./device-search";
 import { DeviceTree } from "./device-tree";
 import { flattenTree, type NodeRow } from "./flatten-tree";
@@ -31,6 +37,8 @@ export function DeviceTreeView({ initialSearch }: { initialSearch: string }) {
   const parent = tree.selected === null ? undefined : byKey.get(parentKeyOf(tree.selected));
   const [action, setAction] = useState<GroupAction | null>(null);
   const [revealTick, setRevealTick] = useState(0);
+  const selection = useDeviceSelection();
+  const [bulkStart, setBulkStart] = useState<StartTarget | null>(null);
   const treeRef = useRef<HTMLDivElement>(null);
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -106,6 +114,8 @@ export function DeviceTreeView({ initialSearch }: { initialSearch: string }) {
         onActivate={onActivate}
         onNeedPages={request}
         onRetry={retry}
+        checked={selection.ids}
+        onCheck={selection.set}
       />
     );
 
@@ -116,6 +126,7 @@ export function DeviceTreeView({ initialSearch }: { initialSearch: string }) {
           <DeviceSearch
             initialQuery={initialSearch}
             onJump={(hit) => void jumpTo(hit.id)}
+            resultsAction={(q, data) => <SearchRunButton q={q} data={data} onRun={setBulkStart} />}
             actions={
               <Button onClick={() => setAction({ type: "create", parent: null })}>
                 <FolderPlus className="size-4" aria-hidden="true" />
@@ -124,10 +135,28 @@ export function DeviceTreeView({ initialSearch }: { initialSearch: string }) {
             }
           />
         </div>
+        <SelectionBar
+          selection={selection}
+          onRun={() =>
+            setBulkStart({
+              kind: "devices",
+              deviceIds: selection.nodes.map((n) => n.id),
+              label: `${selection.size} selected ${selection.size === 1 ? "device" : "devices"}`,
+            })
+          }
+        />
         {body}
         <TreeKeyHints />
       </Card>
-      <NodeDetails node={selected?.node} parent={parent?.node ?? null} onAction={setAction} />
+      <NodeDetails
+        node={selected?.node}
+        parent={parent?.node ?? null}
+        onAction={setAction}
+        groupExtras={(group) => (
+          <GroupBulkActions group={group} onRun={setBulkStart} onSelect={selection.set} />
+        )}
+      />
+      <BulkStartDialog start={bulkStart} onClose={() => setBulkStart(null)} />
       <GroupActionDialog
         action={action}
         onClose={() => setAction(null)}

@@ -2,6 +2,8 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type Ref } from "react";
+import type { TreeNodeDto } from "@/lib/schemas/device-tree";
+import { checkableBetween, isCheckable } from "@/components/bulk-start/selection";
 import type { NodeRow, PageRequest, TreeRow as Row } from "./flatten-tree";
 import { treeKeyAction } from "./tree-keys";
 import { ROW_HEIGHT, TreeRow } from "./tree-row";
@@ -17,6 +19,10 @@ export interface DeviceTreeProps {
   onActivate: (row: NodeRow) => void;
   onNeedPages: (requests: PageRequest[]) => void;
   onRetry: (request: PageRequest) => void;
+  /** Device ids checked for a bulk operation. */
+  checked: ReadonlySet<string>;
+  /** Checks (or unchecks) devices: a row's checkbox, Space, or a Shift range. */
+  onCheck: (nodes: TreeNodeDto[], on: boolean) => void;
 }
 
 /** Rows drawn beyond the visible ones, so a quick scroll does not show blank space. */
@@ -32,6 +38,8 @@ export function DeviceTree(props: DeviceTreeProps) {
   const baseId = useId();
   const [activeSlot, setActiveSlot] = useState<string | null>(null);
   const [pendingSlot, setPendingSlot] = useState<string | null>(null);
+  /** The row last checked or unchecked: where a Shift range starts. */
+  const [anchorSlot, setAnchorSlot] = useState<string | null>(null);
   // The virtualizer's methods are read fresh each render here, never memoised, which is what the rule warns about.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -88,12 +96,24 @@ export function DeviceTree(props: DeviceTreeProps) {
     } else setPendingSlot(row.slot);
   };
 
+  /** A click on a checkbox or Space toggles the row; with Shift, every device since the anchor gets checked. */
+  const check = (index: number, range: boolean) => {
+    const row = rows[index];
+    if (row?.type !== "node") return;
+    const anchor = anchorSlot === null ? -1 : rows.findIndex((r) => r.slot === anchorSlot);
+    if (range && anchor >= 0) props.onCheck(checkableBetween(rows, anchor, index), true);
+    else if (isCheckable(row.node)) props.onCheck([row.node], !props.checked.has(row.node.id));
+    else return;
+    setAnchorSlot(row.slot);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
-    const action = treeKeyAction(event.key, rows, activeIndex, pageRows);
+    const action = treeKeyAction(event.key, rows, activeIndex, pageRows, event.shiftKey);
     if (!action) return;
     event.preventDefault();
-    if (action.type === "move") moveTo(action.index);
+    if (action.type === "check") check(activeIndex, action.range);
+    else if (action.type === "move") moveTo(action.index);
     else if (action.type === "expand") props.onToggle(action.row, true);
     else if (action.type === "collapse") props.onToggle(action.row, false);
     else if (action.type === "activate") props.onActivate(action.row);
@@ -131,8 +151,14 @@ export function DeviceTree(props: DeviceTreeProps) {
               id={rowId(v.index)}
               active={v.index === activeIndex}
               selected={row.type === "node" && row.key === selectedKey}
+              checked={row.type === "node" && props.checked.has(row.node.id)}
               style={{ transform: `translateY(${v.start}px)` }}
-              onClick={() => {
+              onCheck={(shift) => {
+                check(v.index, shift);
+                scrollRef.current?.focus({ preventScroll: true });
+              }}
+              onClick={(shift) => {
+                if (shift) check(v.index, true);
                 moveTo(v.index);
                 if (row.type === "placeholder" && row.failed) props.onRetry(row.request);
                 scrollRef.current?.focus({ preventScroll: true });

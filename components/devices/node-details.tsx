@@ -21,11 +21,14 @@ export function NodeDetails({
   node,
   parent,
   onAction,
+  groupExtras,
 }: {
   node: TreeNodeDto | undefined;
   /** The node above the selected position in the tree (null for a root). */
   parent: TreeNodeDto | null;
   onAction: (action: GroupAction) => void;
+  /** More actions for a group (bulk operations). */
+  groupExtras?: (group: TreeNodeDto) => ReactNode;
 }) {
   if (!node)
     return (
@@ -93,6 +96,7 @@ export function NodeDetails({
                 <FolderPlus className="size-4" aria-hidden="true" />
                 New subgroup
               </Button>
+              {groupExtras?.(node)}
             </>
           )}
           {inGroup && node.kind !== "group" && (

@@ -1,6 +1,7 @@
 "use client";
 
 import type { UseQueryResult } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { CornerDownRight } from "lucide-react";
 import type { SearchHitDto, SearchResultDto } from "@/lib/schemas/device-tree";
 import { Spinner } from "@/components/ui/spinner";
@@ -18,10 +19,13 @@ export function SearchResults({
   q,
   query,
   onJump,
+  action,
 }: {
   q: string;
   query: UseQueryResult<SearchResultDto>;
   onJump: (hit: SearchHitDto) => void;
+  /** Shown beside the status line once there are results (e.g. "Run on these N results"). */
+  action?: ReactNode;
 }) {
   const items = query.data?.items ?? [];
   const status = query.isPending
@@ -33,13 +37,13 @@ export function SearchResults({
         : `${items.length}${query.data?.moreByName ? "+" : ""} found for “${q}”${query.data?.moreByName ? ": type more to narrow the names down" : ""}.`;
   return (
     <div className="rounded-md border border-slate-200 dark:border-slate-800">
-      <p
-        role="status"
-        className="flex items-center gap-2 px-3 py-2 text-sm text-slate-700 dark:text-slate-300"
-      >
-        {query.isPending && <Spinner size="sm" />}
-        {status}
-      </p>
+      <div className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
+        <p role="status" className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+          {query.isPending && <Spinner size="sm" />}
+          {status}
+        </p>
+        {items.length > 0 && action}
+      </div>
       {items.length > 0 && (
         <ul
           aria-label={`Results for ${q}`}

@@ -19,6 +19,9 @@ export function TreeKeyHints() {
       <span>
         <Kbd>Enter</Kbd> open the device page
       </span>
+      <span>
+        <Kbd>Space</Kbd> select for an operation (<Kbd>Shift</Kbd> a range)
+      </span>
     </p>
   );
 }

@@ -1,7 +1,8 @@
 import { clsx } from "clsx";
-import { ChevronRight, Pin } from "lucide-react";
-import type { CSSProperties } from "react";
+import { Check, ChevronRight, Pin } from "lucide-react";
+import type { CSSProperties, MouseEvent } from "react";
 import type { TreeRow as Row } from "./flatten-tree";
+import { isCheckable } from "@/components/bulk-start/selection";
 import { ConnectionBadge } from "./connection-badge";
 import { NodeBadges } from "./node-badges";
 import { KIND_LABEL, NodeKindIcon, childCountText, displayName } from "./node-kind";
@@ -14,8 +15,12 @@ export interface TreeRowProps {
   id: string;
   selected: boolean;
   active: boolean;
+  /** Checked for a bulk operation (devices and agents only). */
+  checked: boolean;
   style: CSSProperties;
-  onClick: () => void;
+  /** `shift`: the click was a Shift-click (a range of devices). */
+  onClick: (shift: boolean) => void;
+  onCheck: (shift: boolean) => void;
   onToggle: () => void;
   onActivate: () => void;
 }
@@ -24,7 +29,8 @@ export interface TreeRowProps {
  * One treeitem. It holds no focusable element (the tree keeps focus and points at the active row with
  * aria-activedescendant), so the chevron is a mouse target only; the keyboard opens nodes with the arrow keys.
  */
-export function TreeRow({ row, id, selected, active, style, onClick, onToggle, onActivate }: TreeRowProps) {
+export function TreeRow(props: TreeRowProps) {
+  const { row, id, selected, active, checked, style, onClick, onCheck, onToggle, onActivate } = props;
   const common = {
     id,
     role: "treeitem",
@@ -32,7 +38,7 @@ export function TreeRow({ row, id, selected, active, style, onClick, onToggle, o
     "aria-setsize": row.setsize,
     "aria-posinset": row.posinset,
     style: { ...style, height: ROW_HEIGHT, paddingLeft: 8 + (row.level - 1) * INDENT },
-    onClick,
+    onClick: (e: MouseEvent) => onClick(e.shiftKey),
     className: clsx(
       "absolute top-0 left-0 flex w-full cursor-default items-center gap-2 pr-3 text-sm select-none",
       // The focus ring shows on the active row while the tree has focus.
@@ -70,11 +76,13 @@ export function TreeRow({ row, id, selected, active, style, onClick, onToggle, o
 
   const { node } = row;
   const count = childCountText(node);
+  const checkable = isCheckable(node);
   return (
     <div
       {...common}
       aria-expanded={row.expandable ? row.expanded : undefined}
       aria-selected={selected}
+      aria-checked={checkable ? checked : undefined}
       onDoubleClick={onActivate}
       data-node-id={node.id}
     >
@@ -91,6 +99,24 @@ export function TreeRow({ row, id, selected, active, style, onClick, onToggle, o
             className={clsx("size-4 text-slate-500 transition-transform", row.expanded && "rotate-90")}
           />
         )}
+      </span>
+      {/* The tree holds focus, so this is a mouse target only; the row's aria-checked carries the state. */}
+      <span
+        aria-hidden="true"
+        data-testid="row-check"
+        className={clsx(
+          "flex size-4 shrink-0 items-center justify-center rounded border",
+          !checkable && "invisible",
+          checked
+            ? "border-accent-600 bg-accent-600 text-white"
+            : "border-slate-400 bg-white dark:border-slate-500 dark:bg-slate-900",
+        )}
+        onClick={(e) => {
+          e.stopPropagation();
+          if (checkable) onCheck(e.shiftKey);
+        }}
+      >
+        {checked && <Check className="size-3" strokeWidth={3} />}
       </span>
       <NodeKindIcon kind={node.kind} open={row.expanded} />
       <span className="min-w-0 truncate font-medium">{displayName(node)}</span>

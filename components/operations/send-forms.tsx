@@ -13,6 +13,8 @@ export interface SendFormProps {
   context: DeviceOperationContext;
   errors: Record<string, string>;
   onSubmit: (input: CreateOperationInput) => void;
+  /** For a bulk operation: every device gets the same operation, so nothing is said about one device's state. */
+  fleet?: boolean;
 }
 
 const submitWith = (fn: () => void) => (e: FormEvent) => {
@@ -31,11 +33,12 @@ export function RestartForm({ formId, context, onSubmit }: SendFormProps) {
   );
 }
 
-export function ConfigurationForm({ formId, context, errors, onSubmit }: SendFormProps) {
+export function ConfigurationForm({ formId, context, errors, onSubmit, fleet }: SendFormProps) {
   const id = useId();
   const [config, setConfig] = useState(context.current.configuration ?? "");
-  const hint =
-    context.current.configuration === null
+  const hint = fleet
+    ? "Every device replaces its whole configuration (c8y_Configuration) with this text."
+    : context.current.configuration === null
       ? "The device reports no configuration yet (c8y_Configuration): write the complete text."
       : "Prefilled with the device's current configuration (c8y_Configuration). The device replaces its whole configuration with this text.";
   return (
@@ -57,7 +60,7 @@ export function ConfigurationForm({ formId, context, errors, onSubmit }: SendFor
   );
 }
 
-export function FirmwareForm({ formId, context, errors, onSubmit }: SendFormProps) {
+export function FirmwareForm({ formId, context, errors, onSubmit, fleet }: SendFormProps) {
   const id = useId();
   const current = context.current.firmware;
   const [name, setName] = useState(current?.name ?? "");
@@ -87,11 +90,13 @@ export function FirmwareForm({ formId, context, errors, onSubmit }: SendFormProp
       className="flex flex-col gap-3"
       onSubmit={submitWith(() => onSubmit({ kind: "firmware", name, version, url }))}
     >
-      <p className="text-sm text-slate-700 dark:text-slate-300">
-        {current
-          ? `Installed now: ${current.name} ${current.version}.`
-          : "The device reports no firmware (c8y_Firmware)."}
-      </p>
+      {!fleet && (
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          {current
+            ? `Installed now: ${current.name} ${current.version}.`
+            : "The device reports no firmware (c8y_Firmware)."}
+        </p>
+      )}
       {field("name", "Firmware name", name, setName, { maxLength: 256 })}
       {field("version", "Version", version, setVersion, { maxLength: 128, placeholder: "e.g. 2.4.1" })}
       {field("url", "Download URL", url, setUrl, { type: "url", maxLength: 2048, placeholder: "https://…" })}

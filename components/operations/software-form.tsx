@@ -11,7 +11,7 @@ type Row = Pick<SoftwareItem, "action" | "name" | "version" | "url" | "softwareT
 const blank = (): Row => ({ action: "install", name: "", version: "", url: "", softwareType: "" });
 
 /** Packages to install (name, version, URL) and to remove; the installed ones can be picked for removal. */
-export function SoftwareForm({ formId, context, errors, onSubmit }: SendFormProps) {
+export function SoftwareForm({ formId, context, errors, onSubmit, fleet }: SendFormProps) {
   const id = useId();
   const [rows, setRows] = useState<Row[]>([blank()]);
   const set = (i: number, patch: Partial<Row>) =>
@@ -76,37 +76,39 @@ export function SoftwareForm({ formId, context, errors, onSubmit }: SendFormProp
           ) : null,
         )}
       </fieldset>
-      <section aria-label="Installed software">
-        <h3 className="text-sm font-medium text-slate-800 dark:text-slate-200">
-          Installed ({installed.length})
-        </h3>
-        {installed.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">The device reports no software list.</p>
-        ) : (
-          <ul className="mt-1 max-h-48 divide-y divide-slate-200 overflow-y-auto rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
-            {installed.map((s) => (
-              <li key={s.name} className="flex items-center justify-between gap-2 px-3 py-1.5 text-sm">
-                <span className="min-w-0 truncate">
-                  {s.name} <span className="text-slate-500">{s.version}</span>
-                </span>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  disabled={removing.has(s.name)}
-                  onClick={() =>
-                    setRows((all) => [
-                      ...all.filter((r) => r.name.trim() !== "" || r.action === "delete"),
-                      { ...blank(), action: "delete", name: s.name, version: s.version },
-                    ])
-                  }
-                >
-                  {removing.has(s.name) ? "Removing" : "Remove"}
-                </Button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {!fleet && (
+        <section aria-label="Installed software">
+          <h3 className="text-sm font-medium text-slate-800 dark:text-slate-200">
+            Installed ({installed.length})
+          </h3>
+          {installed.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">The device reports no software list.</p>
+          ) : (
+            <ul className="mt-1 max-h-48 divide-y divide-slate-200 overflow-y-auto rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+              {installed.map((s) => (
+                <li key={s.name} className="flex items-center justify-between gap-2 px-3 py-1.5 text-sm">
+                  <span className="min-w-0 truncate">
+                    {s.name} <span className="text-slate-500">{s.version}</span>
+                  </span>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    disabled={removing.has(s.name)}
+                    onClick={() =>
+                      setRows((all) => [
+                        ...all.filter((r) => r.name.trim() !== "" || r.action === "delete"),
+                        { ...blank(), action: "delete", name: s.name, version: s.version },
+                      ])
+                    }
+                  >
+                    {removing.has(s.name) ? "Removing" : "Remove"}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
     </form>
   );
 }

@@ -1,5 +1,7 @@
+import { bulkCreateSchema } from "@/lib/schemas/bulk-create";
 import { bulkListQuerySchema } from "@/lib/schemas/bulk-operations";
-import { json, route, validate } from "@/lib/server/route";
+import { json, parseJson, route, validate } from "@/lib/server/route";
+import { createBulkOperation } from "@/lib/server/services/bulk-create";
 import { listBulkOperations } from "@/lib/server/services/bulk-operations";
 
 /** `generalStatus` repeats (`?generalStatus=FAILED&generalStatus=CANCELED`); the rest are single values. */
@@ -22,4 +24,10 @@ function rawQuery(req: Request): Record<string, unknown> {
 export const GET = route({ session: "required" }, async ({ req, platform }) => {
   const query = validate(bulkListQuerySchema, rawQuery(req));
   return json(await listBulkOperations(platform(), query));
+});
+
+// POST /api/bulk-operations – start a bulk operation on selected devices, a group, a search, or a retry.
+export const POST = route({ session: "required" }, async ({ req, platform }) => {
+  const input = await parseJson(req, bulkCreateSchema);
+  return json(await createBulkOperation(platform(), input), 201);
 });

@@ -18,6 +18,7 @@ import {
 import { operationTypeOf, type OperationStatus } from "@/lib/schemas/operations";
 import { ApiError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
+import { createDeviceSelectionGroup } from "./bulk-create";
 import type { components } from "../upstream/platform";
 import { operationStatusOf, type UpstreamOperation } from "./operations";
 
@@ -361,48 +362,6 @@ export async function markSuccessful(platform: PlatformClient, id: string): Prom
     }),
   );
   return toBulkOperationDto(updated);
-}
-
-/** Longest device query string a selection group gets: the emulator's parser stops at 8,192 characters. */
-export const MAX_SELECTION_QUERY = 8000;
-
-/** The query a selection group carries: the form the vendor's client builds for `{id: {__in: [...]}}`. */
-export function selectionQuery(deviceIds: readonly string[]): string {
-  return `$filter=(${deviceIds.map((id) => `id eq '${id.replaceAll("'", "''")}'`).join(" or ")})`;
-}
-
-/**
- * Creates the hidden dynamic group a bulk operation over chosen devices targets, the way the vendor UI does
- * (platform-fleet.md §1): "Bulk operations group", type `c8y_DynamicGroup`, `c8y_IsDynamicGroup: {invisible: {}}`,
- * and a `c8y_DeviceQueryString` selecting exactly these ids. Returns the group's id. Too many ids for one query
- * string → 422 (nothing is written).
- */
-export async function createDeviceSelectionGroup(
-  client: PlatformClient,
-  deviceIds: string[],
-): Promise<string> {
-  const ids = [...new Set(deviceIds)];
-  if (ids.length === 0) throw new ApiError("invalid_input", "No devices to select.");
-  const query = selectionQuery(ids);
-  if (query.length > MAX_SELECTION_QUERY)
-    throw new ApiError(
-      "invalid_input",
-      `${ids.length} devices are too many for one device selection (its query would exceed ${MAX_SELECTION_QUERY} characters).`,
-    );
-  const group = body(
-    await client.POST("/inventory/managedObjects", {
-      headers: { accept: "application/json" },
-      body: {
-        name: "Bulk operations group",
-        type: "c8y_DynamicGroup",
-        c8y_IsDynamicGroup: { invisible: {} },
-        c8y_DeviceQueryString: query,
-      },
-    }),
-  );
-  // The call also takes a list (bulk create) and then answers with a list; a single object answers with it.
-  if (!("id" in group)) throw new ApiError("internal", "The platform answered a group create with a list.");
-  return group.id;
 }
 
 /**

@@ -136,7 +136,8 @@ export function renderOneJson(store: InventoryStore, row: MoRow, opts: RenderOpt
         n++;
         if (!opts.withChildren && up === 0) continue;
         items += `${items === "" ? "" : ","}{"self":"${collSelf}/${r.target}","managedObject":{"id":"${r.target}"`;
-        if (r.name !== null && !(up === 0 && opts.skipChildrenNames)) items += `,"name":${JSON.stringify(r.name)}`;
+        if (r.name !== null && !(up === 0 && opts.skipChildrenNames))
+          items += `,"name":${JSON.stringify(r.name)}`;
         items += `,"self":"${base}/inventory/managedObjects/${r.target}"}}`;
       }
       out += `,"${coll}":{"self":"${collSelf}","references":[${items}]`;

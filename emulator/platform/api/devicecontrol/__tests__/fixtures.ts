@@ -35,7 +35,10 @@ export async function createMo(p: TestPlatform, spec: MoSpec = {}): Promise<stri
   // A create always belongs to its creator; the owner is handed over afterwards, as the platform allows.
   if (spec.owner !== undefined)
     await ok(
-      await p.request(`/inventory/managedObjects/${mo.id}`, { method: "PUT", ...json({ owner: spec.owner }) }),
+      await p.request(`/inventory/managedObjects/${mo.id}`, {
+        method: "PUT",
+        ...json({ owner: spec.owner }),
+      }),
       "hand the managed object over",
     );
   return mo.id;
