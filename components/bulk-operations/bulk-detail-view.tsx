@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useSearchParams } from "next/navigation";
+import { useMemo, useState } from "react";
 import { bulkQueries, parseChildStatus } from "@/lib/queries/bulk-operations";
 import { useLiveTopics } from "@/lib/queries/live/use-live-events";
 import type { OperationStatus } from "@/lib/schemas/operations";
@@ -11,6 +12,8 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { TabPanel, Tabs } from "@/components/ui/tabs";
 import { FreshnessIndicator } from "@/components/live/freshness-indicator";
 import { BulkHistory } from "@/components/operations/bulk-history";
+import { usePaletteActions } from "@/components/palette/palette-context";
+import { useSessionUser } from "@/components/shell/session-user-provider";
 import { BulkActions } from "./bulk-actions";
 import { BulkSummary } from "./bulk-summary";
 import { ChildrenList } from "./children-list";
@@ -31,6 +34,33 @@ export function BulkDetailView({ id }: { id: string }) {
     ? (params.get("tab") as Tab)
     : "operations";
   const childStatus = parseChildStatus(params.get("childStatus"));
+  const admin = useSessionUser().can.adminBulkOperations;
+  const [retryAllAsked, setRetryAllAsked] = useState(false);
+  const failed = bulk.data?.progress.failed ?? 0;
+  // On this page the command palette offers "retry failed" (docs/command-palette.md): the failures tab opens
+  // with the same confirmation as its button.
+  usePaletteActions(
+    useMemo(
+      () =>
+        failed > 0 && admin
+          ? [
+              {
+                id: "bulk-operation.retry-failed",
+                label: `Retry the ${failed} failed operation${failed === 1 ? "" : "s"} of #${id}`,
+                section: "This bulk operation",
+                keywords: ["retry", "failed", "again"],
+                run: () => {
+                  const search = new URLSearchParams(window.location.search);
+                  search.set("tab", "failures");
+                  window.history.pushState(null, "", `${pathname}?${search.toString()}`);
+                  setRetryAllAsked(true);
+                },
+              },
+            ]
+          : [],
+      [failed, admin, id, pathname],
+    ),
+  );
   const go = (patch: { tab?: Tab; childStatus?: OperationStatus | undefined }) => {
     const search = new URLSearchParams(window.location.search);
     if (patch.tab) search.set("tab", patch.tab);
@@ -97,7 +127,13 @@ export function BulkDetailView({ id }: { id: string }) {
           {tab === "operations" && (
             <ChildrenList bulkId={b.id} status={childStatus} onStatusChange={(s) => go({ childStatus: s })} />
           )}
-          {tab === "failures" && <FailureTriage bulk={b} />}
+          {tab === "failures" && (
+            <FailureTriage
+              bulk={b}
+              retryAllAsked={retryAllAsked}
+              onRetryAllHandled={() => setRetryAllAsked(false)}
+            />
+          )}
           {tab === "history" && <BulkHistory bulkOperationId={b.id} />}
         </TabPanel>
       </Card>

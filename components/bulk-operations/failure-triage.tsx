@@ -22,10 +22,29 @@ type Target = { kind: "group"; group: FailureGroup } | { kind: "all" } | null;
  * Failure triage: the failed devices grouped by failure reason, largest group first, each with its devices and
  * "Retry these"; "Retry all failed" above them. A retry creates a new bulk operation and opens it.
  */
-export function FailureTriage({ bulk }: { bulk: BulkOperationDto }) {
+export function FailureTriage({
+  bulk,
+  retryAllAsked = false,
+  onRetryAllHandled,
+}: {
+  bulk: BulkOperationDto;
+  /** The page asked for "Retry all failed" (from the command palette): open its confirmation. */
+  retryAllAsked?: boolean;
+  onRetryAllHandled?: () => void;
+}) {
   const admin = useSessionUser().can.adminBulkOperations;
   const failures = useQuery(bulkQueries.failures(bulk.id));
-  const [target, setTarget] = useState<Target>(null);
+  const [target, setTarget] = useState<Target>(retryAllAsked ? { kind: "all" } : null);
+  // A request that arrives while the tab is already open (React's "adjust state on a prop change" pattern).
+  const [asked, setAsked] = useState(retryAllAsked);
+  if (retryAllAsked !== asked) {
+    setAsked(retryAllAsked);
+    if (retryAllAsked) setTarget({ kind: "all" });
+  }
+  const close = () => {
+    setTarget(null);
+    onRetryAllHandled?.();
+  };
   const queryClient = useQueryClient();
   const router = useRouter();
   const toast = useToast();
@@ -33,7 +52,7 @@ export function FailureTriage({ bulk }: { bulk: BulkOperationDto }) {
     mutationFn: (reason: string | undefined) => retryBulk(bulk.id, reason),
     onSuccess: (created) => {
       storeBulk(queryClient, created);
-      setTarget(null);
+      close();
       toast({ tone: "success", title: `Retry scheduled as bulk operation #${created.id}` });
       router.push(`/operations/bulk/${encodeURIComponent(created.id)}`);
     },
@@ -98,7 +117,7 @@ export function FailureTriage({ bulk }: { bulk: BulkOperationDto }) {
         confirmLabel="Retry"
         pending={retry.isPending}
         onConfirm={() => retry.mutate(target?.kind === "group" ? target.group.reason : undefined)}
-        onCancel={() => setTarget(null)}
+        onCancel={close}
       >
         A new bulk operation sends “{bulk.description ?? "the same operation"}” to{" "}
         {target?.kind === "group"
