@@ -63,6 +63,14 @@ const ROWS: Record<string, Row> = {
   "GET /api/devices/tree/roots": { reads: "none" },
   "GET /api/events": { reads: "none", careful: "stream" },
   "GET /api/bulk-operations": { reads: "none" },
+  "POST /api/bulk-operations": {
+    reads: "json",
+    good: () => ({ target: { groupId: real.group }, operation: { c8y_Restart: {} } }),
+  },
+  "POST /api/bulk-operations/dry-run": {
+    reads: "json",
+    good: () => ({ target: { groupId: real.group }, operation: { c8y_Restart: {} } }),
+  },
   "GET /api/bulk-operations/[id]": { reads: "none" },
   "DELETE /api/bulk-operations/[id]": { reads: "none" },
   "GET /api/bulk-operations/[id]/children": { reads: "none" },
