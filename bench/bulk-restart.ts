@@ -164,7 +164,7 @@ export const bulkRestartBench: Bench = {
       });
 
       // 1. The bulk restart.
-      // bulkOperationId is a number in operations (platform-fleet.md §5). Children may be announced before the
+      // bulkOperationId is a number in operations (docs/platform-fleet.md §5). Children may be announced before the
       // POST's answer is read here; no other bulk operation exists.
       let bulkId = NaN;
       watch.reset(

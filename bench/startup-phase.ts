@@ -4,7 +4,7 @@ const DEVICES = 1000;
 const CONCURRENCY = 20;
 const vendor = (t: string) => `application/vnd.com.nsn.cumulocity.${t}+json`;
 
-/** The REST part of the startup phase (seed steps 0–3 and the step 6 queries) for 1,000 devices. */
+/** The REST part of the startup phase (docs/startup-phase.md steps 0–3 and the step 6 queries) for 1,000 devices. */
 export const startupPhaseBench: Bench = {
   name: "startup-phase",
   title: "Emulator: REST startup phase for 1,000 devices",

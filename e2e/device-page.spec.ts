@@ -21,7 +21,7 @@ const childIds = async (id: string) =>
     )
   ).references.map((r) => r.managedObject.id);
 
-/** The fragments the seed's agent would create (startup phase, step 2). */
+/** The fragments the startup phase's agent would create (startup phase, step 2). */
 const seedDevice = (name: string, extra: Json = {}) =>
   createManagedObject({
     name,

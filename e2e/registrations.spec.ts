@@ -66,7 +66,7 @@ test("register an id, the device knocks, accept it: it exists with its identity 
   await row.getByRole("button", { name: `Accept ${serial}`, exact: true }).click();
   await expect(page.getByRole("region", { name: "Notifications" })).toContainText(`${serial} accepted`);
 
-  // The device collects its credentials on its next poll, creates itself and binds its serial (seed steps 0–3).
+  // The device collects its credentials on its next poll, creates itself and binds its serial (docs/startup-phase.md steps 0–3).
   await expect.poll(() => deviceIdBySerial(serial), { timeout: 20_000 }).toBeDefined();
   const moId = (await deviceIdBySerial(serial))!;
   const mo = await managedObject(moId);

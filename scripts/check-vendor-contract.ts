@@ -326,7 +326,7 @@ try {
   await call("GET", "/inventory");
   await call("GET", "/identity");
 
-  // Registration through to the device's credentials (seed steps 0–1).
+  // Registration through to the device's credentials (docs/startup-phase.md steps 0–1).
   await call("POST", "/devicecontrol/newDeviceRequests", { body: { id: "vc-1" } });
   await call("POST", "/devicecontrol/newDeviceRequests", { body: { id: "vc-2" } });
   await call("GET", "/devicecontrol/newDeviceRequests?pageSize=100&withTotalPages=true");

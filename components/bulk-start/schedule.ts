@@ -28,7 +28,7 @@ export interface Schedule {
 }
 
 /**
- * Checks the schedule before anything is sent: the ramp within the vendor's bounds (platform-fleet.md §1), a later
+ * Checks the schedule before anything is sent: the ramp within the vendor's bounds (docs/platform-fleet.md §1), a later
  * start that is a real time in the future. Returns the body fields, or the errors by field.
  */
 export function readSchedule(

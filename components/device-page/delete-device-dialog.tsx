@@ -47,8 +47,8 @@ const OPTIONS: { flag: Flag; label: string; hint: (t: DeleteTarget) => string }[
 ];
 
 /**
- * Deleting a device says what goes with it (seed, step 5: its measurements, alarms, events, operations and
- * registration) and offers the platform's cascade options (platform-api.md §4.7) before anything happens.
+ * Deleting a device says what goes with it (docs/startup-phase.md, step 5: its measurements, alarms, events, operations and
+ * registration) and offers the platform's cascade options (docs/platform-api.md §4.7) before anything happens.
  */
 export function DeleteDeviceDialog({
   target,

@@ -11,7 +11,7 @@ import { ConnectionBadge } from "@/components/devices/connection-badge";
 import { DeviceNameEditor } from "./device-name-editor";
 import { DeviceParents } from "./device-parents";
 
-/** What the object is, in the words of the platform's markers (platform-api.md §4.10). */
+/** What the object is, in the words of the platform's markers (docs/platform-api.md §4.10). */
 export function RoleBadges({
   device,
 }: {

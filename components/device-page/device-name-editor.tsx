@@ -7,7 +7,7 @@ import { describedBy } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 
 /**
- * The device's name, renamable by the operator. Agents must not rename devices (seed, step 4), so this is the
+ * The device's name, renamable by the operator. Agents must not rename devices (docs/startup-phase.md, step 4), so this is the
  * name that counts; the new name joins the other unsaved edits and is saved with them.
  */
 export function DeviceNameEditor({

@@ -15,7 +15,7 @@ import { deviceKeys, deviceQueries, removeExternalId } from "@/lib/queries/devic
 import type { ExternalIdDto } from "@/lib/schemas/device";
 import { AddExternalIdForm } from "./add-external-id-form";
 
-/** The external ids the device is known by (serial, MAC, IMEI …): how it finds itself at startup (seed, step 1). */
+/** The external ids the device is known by (serial, MAC, IMEI …): how it finds itself at startup (docs/startup-phase.md, step 1). */
 export function IdentityTab({ deviceId, canEdit }: { deviceId: string; canEdit: boolean }) {
   const list = useQuery(deviceQueries.identity(deviceId));
   const [removing, setRemoving] = useState<ExternalIdDto | null>(null);

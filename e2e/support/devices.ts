@@ -23,7 +23,7 @@ export type SimulatedDeviceOptions = Omit<
 
 /**
  * Simulated agents (emulator/devices) in the test process, talking HTTP to the e2e emulator with the bootstrap
- * password, each in a fresh data directory: they start without credentials and knock (seed step 0). Defaults
+ * password, each in a fresh data directory: they start without credentials and knock (docs/startup-phase.md step 0). Defaults
  * suit tests: quick operations and no random failures. Stop them in afterAll.
  */
 export function startSimulatedDevices(ids: string[], options: SimulatedDeviceOptions = {}): SimulatedDevices {

@@ -91,7 +91,7 @@ export async function registerDevice(id: string, emulator?: Emulator): Promise<v
   await restOk("/devicecontrol/newDeviceRequests", { body: { id }, emulator });
 }
 
-/** Registers the id, waits for its device to knock, and accepts it (seed step 0 from the operator's side). */
+/** Registers the id, waits for its device to knock, and accepts it (docs/startup-phase.md step 0 from the operator's side). */
 export async function registerAndAccept(id: string, emulator?: Emulator): Promise<void> {
   await registerDevice(id, emulator);
   await expect
@@ -102,7 +102,7 @@ export async function registerAndAccept(id: string, emulator?: Emulator): Promis
   await restOk(requestPath(id), { method: "PUT", body: { status: "ACCEPTED" }, emulator });
 }
 
-/** One credentials poll as a device makes it (seed step 0); its HTTP status (404 until accepted, then 200). */
+/** One credentials poll as a device makes it (docs/startup-phase.md step 0); its HTTP status (404 until accepted, then 200). */
 export async function knock(id: string): Promise<number> {
   const answer = await rest("/devicecontrol/deviceCredentials", {
     body: { id },
@@ -143,7 +143,7 @@ export async function deviceIdBySerial(serial: string, emulator?: Emulator): Pro
   return answer.status === 200 ? answer.body!.managedObject.id : undefined;
 }
 
-/** The object a device created and bound to its serial (seed steps 1–3), once it has. */
+/** The object a device created and bound to its serial (docs/startup-phase.md steps 1–3), once it has. */
 export async function deviceBySerial(
   serial: string,
   emulator?: Emulator,

@@ -26,7 +26,7 @@ describe("persistence across a restart on the same data directory", () => {
       return res.status === 204 ? undefined : ((await res.json()) as Record<string, unknown>);
     };
 
-    // A device registered and accepted through the seed's step 0, so its device user exists.
+    // A device registered and accepted through docs/startup-phase.md step 0, so its device user exists.
     await post("/devicecontrol/newDeviceRequests", { id: "persist-1" });
     expect(
       (

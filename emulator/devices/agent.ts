@@ -37,7 +37,7 @@ export interface AgentOptions {
   rebootDurationMs: number;
   /** Share of operations that fail with a realistic reason, 0..1. */
   failureRate: number;
-  /** Bayeux endpoint for agents (platform-api.md §0a: also /devicecontrol/notifications). */
+  /** Bayeux endpoint for agents (docs/platform-api.md §0a: also /devicecontrol/notifications). */
   notificationPath: string;
   random: () => number;
   now: () => number;
@@ -286,7 +286,7 @@ export class Agent implements SessionHost {
       const changed = changedFragments(mo, description.fragments);
       const names = Object.keys(changed);
       if (names.length > 0) {
-        // Never the name: users may have renamed the device (seed, step 4).
+        // Never the name: users may have renamed the device (docs/startup-phase.md, step 4).
         await rest.put(`/inventory/managedObjects/${seg(existing)}`, changed, {
           type: "managedObject",
           accept: "managedObject",

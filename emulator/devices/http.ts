@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 
 const VENDOR = "application/vnd.com.nsn.cumulocity.";
 
-/** The vendor media type for a resource token, as devices send it (startup-phase seed, platform-api.md §2.1). */
+/** The vendor media type for a resource token, as devices send it (docs/startup-phase.md, docs/platform-api.md §2.1). */
 export function mediaType(token: string): string {
   return `${VENDOR}${token}+json`;
 }

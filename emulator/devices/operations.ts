@@ -1,4 +1,4 @@
-// What a simulated device does with an operation (platform-api.md §6), as pure functions: given the operation
+// What a simulated device does with an operation (docs/platform-api.md §6), as pure functions: given the operation
 // and the device's current state, decide the outcome (new state, inventory fragments to write, operation
 // fragments to report, or a failure reason). The agent does the HTTP around it.
 import { createHash } from "node:crypto";

@@ -2,7 +2,7 @@ import { deviceIdSchema, type RegistrationStatus } from "@/lib/schemas/registrat
 import { detectSeparator, readCsv, writeCsv, type CsvSeparator } from "./parse-csv";
 
 /**
- * Checks a bulk registration file the way the platform will read it (platform-api.md 5.3), in the browser,
+ * Checks a bulk registration file the way the platform will read it (docs/platform-api.md 5.3), in the browser,
  * so the operator sees every problem row by row before anything is written.
  *
  * - simple format: only `ID` and optionally `PATH` → ordinary requests that still need accepting.

@@ -151,7 +151,7 @@ export function diffFragments(
 }
 
 /**
- * The object after applying update semantics (platform-api.md §4.6): a present key replaces the old value whole,
+ * The object after applying update semantics (docs/platform-api.md §4.6): a present key replaces the old value whole,
  * `null` removes the key, everything else stays.
  */
 export function applyChanges(

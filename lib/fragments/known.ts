@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * What the console knows about managed object fragments (platform-api.md §4.4, §4.10): which keys are the
+ * What the console knows about managed object fragments (docs/platform-api.md §4.4, §4.10): which keys are the
  * platform's own and may not be written, which fragments get a form, and the shape each known fragment must have.
  * Shared by the browser (forms, inline checks) and the BFF (refusing a bad update with 422 before the platform).
  */

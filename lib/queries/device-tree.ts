@@ -24,7 +24,7 @@ const TREE_STALE_MS = 60_000;
 /** Rows per page of a connection list. */
 export const CONNECTION_PAGE_SIZE = 50;
 
-/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+/** Query keys only from here (docs/style.md rule 7); everything a fetcher reads is in its key. */
 export const deviceTreeKeys = {
   all: ["device-tree"] as const,
   roots: () => [...deviceTreeKeys.all, "roots", TREE_PAGE_SIZE] as const,

@@ -17,7 +17,7 @@ import { apiFetch } from "./api-client";
 const enc = encodeURIComponent;
 const base = (id: string) => `/api/devices/${enc(id)}`;
 
-/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+/** Query keys only from here (docs/style.md rule 7); everything a fetcher reads is in its key. */
 export const deviceKeys = {
   all: ["device"] as const,
   /** Everything about one object: what a delete or a relink invalidates. */

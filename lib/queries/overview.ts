@@ -8,7 +8,7 @@ import { apiFetch } from "./api-client";
  */
 export const OVERVIEW_REFRESH_MS = 15_000;
 
-/** Query keys only from here (style.md rule 7). */
+/** Query keys only from here (docs/style.md rule 7). */
 export const overviewKeys = {
   all: ["overview"] as const,
 };

@@ -74,7 +74,7 @@ function listPath(query: RegistrationListQuery): string {
   return `/api/registrations?${params.toString()}`;
 }
 
-/** Query keys only from here (style.md rule 7); everything a fetcher reads is in its key. */
+/** Query keys only from here (docs/style.md rule 7); everything a fetcher reads is in its key. */
 export const registrationKeys = {
   all: ["registrations"] as const,
   lists: () => [...registrationKeys.all, "list"] as const,

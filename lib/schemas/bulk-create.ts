@@ -15,7 +15,7 @@ import type { SessionUserDto } from "./session";
  */
 
 /**
- * creationRamp bounds, seconds: what the vendor's console offers (platform-fleet.md §1, tenant options
+ * creationRamp bounds, seconds: what the vendor's console offers (docs/platform-fleet.md §1, tenant options
  * `bulkoperation.creationramp` / `…maxcreationramp`). The emulator also takes 0 ("all at once",
  * docs/emulator-bulk-operations.md), a real tenant's options may not: the console stays inside the vendor's bounds.
  */
@@ -145,7 +145,7 @@ export type BulkField = (typeof BULK_FIELDS)[number];
 
 // ----- query language ------------------------------------------------------------------------------------------
 
-/** A string literal of the inventory query language: quotes doubled (platform-api.md §4.3). */
+/** A string literal of the inventory query language: quotes doubled (docs/platform-api.md §4.3). */
 export const queryLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** The filter selecting exactly these objects by id (no `in` operator exists: one `eq` per id). */
@@ -154,7 +154,7 @@ export const idsFilter = (ids: readonly string[]) =>
 
 /**
  * The hidden group's c8y_DeviceQueryString for a selection of devices, in the query language's `$filter=` form
- * as the vendor console stores its grid's query (platform-fleet.md §1).
+ * as the vendor console stores its grid's query (docs/platform-fleet.md §1).
  */
 export const selectionQuery = (ids: readonly string[]) => `$filter=(${idsFilter(ids)})`;
 
@@ -240,7 +240,7 @@ export function bulkPrototypeOf(input: CreateOperation): OperationPrototype {
 
 /**
  * Why this operator cannot start a bulk operation on this kind of target, or null when they can. Creating one
- * needs BULK_OPERATION_ADMIN (platform-fleet.md §1); a selection or a search also creates the hidden group, an
+ * needs BULK_OPERATION_ADMIN (docs/platform-fleet.md §1); a selection or a search also creates the hidden group, an
  * inventory object.
  */
 export function bulkStartBlocker(

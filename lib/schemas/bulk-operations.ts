@@ -11,7 +11,7 @@ import { operationIdSchema, operationStatusSchema } from "./operations";
 
 /**
  * The general status as the console shows it. The platform spells "executing with errors" two ways
- * (platform-fleet.md §1: `EXECUTING_WITH_ERROR` in the vendor's clients and what it sends, `EXECUTING_WITH_ERRORS`
+ * (docs/platform-fleet.md §1: `EXECUTING_WITH_ERROR` in the vendor's clients and what it sends, `EXECUTING_WITH_ERRORS`
  * in its OpenAPI); both are read, and the console shows the one without the S.
  */
 export const bulkGeneralStatusSchema = z.enum([
@@ -37,12 +37,12 @@ export const bulkProgressSchema = z.object({
   executing: z.number().int(),
   successful: z.number().int(),
   failed: z.number().int(),
-  /** The number of target devices, fixed at creation (platform-fleet.md §1). */
+  /** The number of target devices, fixed at creation (docs/platform-fleet.md §1). */
   all: z.number().int(),
 });
 export type BulkProgress = z.infer<typeof bulkProgressSchema>;
 
-/** Every single operation exists (the vendor UI's `allOperationsCreated`, platform-fleet.md §1). */
+/** Every single operation exists (the vendor UI's `allOperationsCreated`, docs/platform-fleet.md §1). */
 export const allCreated = (p: BulkProgress): boolean =>
   p.pending + p.executing + p.successful + p.failed >= p.all;
 
@@ -88,7 +88,7 @@ export const bulkOperationDtoSchema = z.object({
   status: z.string(),
   generalStatus: bulkGeneralStatusSchema,
   progress: bulkProgressSchema,
-  /** What the platform allows now (platform-fleet.md §1, docs/emulator-bulk-operations.md). */
+  /** What the platform allows now (docs/platform-fleet.md §1, docs/emulator-bulk-operations.md). */
   can: z.object({ cancel: z.boolean(), editSchedule: z.boolean(), markSuccessful: z.boolean() }),
 });
 export type BulkOperationDto = z.infer<typeof bulkOperationDtoSchema>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The BFF's one error envelope: `{ error: { code, message, requestId? } }` (style.md rule 6). */
+/** The BFF's one error envelope: `{ error: { code, message, requestId? } }` (docs/style.md rule 6). */
 export const errorCodeSchema = z.enum([
   "bad_json",
   "bad_path",

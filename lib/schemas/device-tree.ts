@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errorCodeSchema } from "./common";
 import { connectionDtoSchema, connectionFilterSchema } from "./device";
 
-/** A managed object id as the platform makes them: decimal digits (platform-api.md §2.6), bounded. */
+/** A managed object id as the platform makes them: decimal digits (docs/platform-api.md §2.6), bounded. */
 export const managedObjectIdSchema = z.string().regex(/^[0-9]{1,19}$/, "Not a managed object id");
 
 /** Path parameters of the tree and group routes, validated together so a bad one is named in `fields`. */

@@ -8,7 +8,7 @@ import { MAX_JSON_DEPTH } from "@/lib/fragments/json-text";
  */
 
 /**
- * A managed object id in a path or body. Ids are opaque strings (platform-api.md §0a); this only makes sure one
+ * A managed object id in a path or body. Ids are opaque strings (docs/platform-api.md §0a); this only makes sure one
  * travels safely as a single path segment.
  */
 export const managedObjectIdSchema = z
@@ -87,7 +87,7 @@ const MAX_CHANGES = 100;
 
 /**
  * The platform's own fields of an object: a client may send them back (an object as it was read) but never sets
- * them. They are dropped, never forwarded, as the platform itself ignores them (platform-api.md §4.4); `owner` is
+ * them. They are dropped, never forwarded, as the platform itself ignores them (docs/platform-api.md §4.4); `owner` is
  * not the fragment editor's to change either.
  */
 export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
@@ -99,7 +99,7 @@ export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * `changes`: top-level key → new value, `null` removes the fragment (platform-api.md §4.6). `name` and `type` are
+ * `changes`: top-level key → new value, `null` removes the fragment (docs/platform-api.md §4.6). `name` and `type` are
  * the object's fields; everything else is a fragment. Read-only fields are dropped; reference collections and
  * platform-computed fragments are refused, and known fragments must keep their shape.
  */
@@ -155,7 +155,7 @@ export const deviceUpdateRequestSchema = z.object({
 });
 export type DeviceUpdateRequest = z.infer<typeof deviceUpdateRequestSchema>;
 
-/** What DELETE /api/devices/[id] takes (platform-api.md §4.7). */
+/** What DELETE /api/devices/[id] takes (docs/platform-api.md §4.7). */
 export const deleteDeviceQuerySchema = z.object({
   cascade: z.stringbool().optional(),
   forceCascade: z.stringbool().optional(),
@@ -225,7 +225,7 @@ export type LinkChildRequest = z.infer<typeof linkChildRequestSchema>;
 export const linkChildResultSchema = z.object({
   kind: childKindSchema,
   childId: z.string(),
-  /** It was a child already; nothing changed (treated as success, platform-api.md §0a). */
+  /** It was a child already; nothing changed (treated as success, docs/platform-api.md §0a). */
   alreadyLinked: z.boolean(),
 });
 export type LinkChildResult = z.infer<typeof linkChildResultSchema>;

@@ -59,7 +59,7 @@ export function consoleOrigin(): string | undefined {
   }
 }
 
-/** Secure cookies only where the console is served over https (stack.md gotcha 8), unless overridden. */
+/** Secure cookies only where the console is served over https (docs/stack.md gotcha 8), unless overridden. */
 export function cookieSecure(): boolean {
   const flag = process.env.COOKIE_SECURE?.trim().toLowerCase();
   if (flag === "true" || flag === "1") return true;

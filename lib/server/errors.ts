@@ -1,7 +1,7 @@
 import "server-only";
 import type { ErrorCode, ErrorEnvelope } from "@/lib/schemas/common";
 
-/** The one code → status table (style.md rule 6). Upstream 4xx keep the platform's status instead (see below). */
+/** The one code → status table (docs/style.md rule 6). Upstream 4xx keep the platform's status instead (see below). */
 export const ERROR_STATUS = {
   bad_json: 400,
   bad_path: 400,
@@ -75,7 +75,7 @@ const GENERIC_UPSTREAM_MESSAGE: Record<number, string> = {
   422: "The platform rejected the data as invalid.",
 };
 
-/** Maps an upstream 4xx to the BFF's code, keeping the platform's status (style.md rule 6). */
+/** Maps an upstream 4xx to the BFF's code, keeping the platform's status (docs/style.md rule 6). */
 export function fromUpstream(err: UpstreamError): ApiError {
   const message =
     err.message || GENERIC_UPSTREAM_MESSAGE[err.status] || `The platform answered ${err.status}.`;

@@ -66,7 +66,7 @@ function needsSession<P>(
 }
 
 /**
- * The one wrapper around every BFF route handler (style.md rule 5): request id, cross-site refusal for
+ * The one wrapper around every BFF route handler (docs/style.md rule 5): request id, cross-site refusal for
  * mutations, session loading, the error table, and `Cache-Control: no-store` (answers carry operator data).
  * `session: "required"` answers 401 without a valid session; an upstream 401 ends the session.
  */
@@ -127,7 +127,7 @@ function wrap<P>(
       else if (sessionWrite !== undefined) cookie = await sessionSetCookie(sessionWrite);
     } catch (err) {
       const answered = toApiError(err);
-      // The platform no longer accepts the credential: the session is worthless (style.md rule 6).
+      // The platform no longer accepts the credential: the session is worthless (docs/style.md rule 6).
       if (err instanceof UpstreamError && err.status === 401) cookie = clearSessionCookie();
       logFailure(requestId, req.method, path, err, answered);
       response = Response.json(envelope(answered, requestId), { status: answered.status });

@@ -220,7 +220,7 @@ export function validateResponse(r: ResponseUnderTest): void {
       );
     return;
   }
-  // POST/PUT answer without a body when the request had no Accept header (platform-api.md §2.2).
+  // POST/PUT answer without a body when the request had no Accept header (docs/platform-api.md §2.2).
   if (!hasBody) return;
   const essence = mediaEssence(r.contentType);
   if (!isJsonMedia(essence)) return;

@@ -16,7 +16,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
  * The device hierarchy, or with `?connection=CONNECTED|DISCONNECTED|UNAVAILABLE` the devices in that presence
- * state. The first page is read on the server with the same query options the browser uses (style.md rule 8);
+ * state. The first page is read on the server with the same query options the browser uses (docs/style.md rule 8);
  * everything else loads in the browser. A failed prefetch is not fatal: the browser then asks itself and shows its
  * own error state.
  */

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Operations" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
- * The first page is read on the server with the same query options the browser uses (style.md rule 8). A
+ * The first page is read on the server with the same query options the browser uses (docs/style.md rule 8). A
  * failure here is not fatal: the browser then loads the list itself and shows its own error state.
  */
 export default async function OperationsPage({ searchParams }: { searchParams: SearchParams }) {

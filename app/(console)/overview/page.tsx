@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Overview" };
 
 /**
  * The landing page after sign-in: what needs the operator now. The counts are read on the server with the same
- * query options the browser refreshes them with (style.md rule 8); a failed prefetch leaves it to the browser.
+ * query options the browser refreshes them with (docs/style.md rule 8); a failed prefetch leaves it to the browser.
  */
 export default async function OverviewPage() {
   const { platform, registrations } = await requirePageContext();

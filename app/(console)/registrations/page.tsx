@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Device registration" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
- * The first page of requests is read on the server with the same query options the browser uses (style.md
+ * The first page of requests is read on the server with the same query options the browser uses (docs/style.md
  * rule 8), calling the service directly rather than the BFF over HTTP. A failure here is not fatal: the
  * browser then loads the list itself and shows its own error state.
  */

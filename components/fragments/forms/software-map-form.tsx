@@ -18,7 +18,7 @@ function rowsProblem(rows: readonly Row[]): string | null {
 }
 
 /**
- * c8y_Software in the seed's map form (package name → file or version). Rows live here because a map cannot
+ * c8y_Software in the startup phase's map form (package name → file or version). Rows live here because a map cannot
  * hold a half-typed or repeated name; the editor gets the map, or the problem that keeps it from being one.
  */
 export function SoftwareMapForm({

@@ -302,7 +302,7 @@ describe("decide", () => {
 });
 
 describe("catalogue", () => {
-  it("describes agents with the seed's fragments and children without the agent marker", () => {
+  it("describes agents with the startup phase's fragments and children without the agent marker", () => {
     const a = describeAgent("sim-0001", initialAgentState("sim-0001"));
     for (const f of [
       "c8y_IsDevice",

@@ -15,7 +15,7 @@ interface LoginForm {
   tenant: string | undefined;
 }
 
-/** The form body of POST /tenant/oauth[/token]: grant_type=PASSWORD, username, password (platform-api.md §1.3). */
+/** The form body of POST /tenant/oauth[/token]: grant_type=PASSWORD, username, password (docs/platform-api.md §1.3). */
 async function readLoginForm(
   ctx: PlatformContext,
   rc: { req: IncomingMessage; query: URLSearchParams },

@@ -1,4 +1,4 @@
-// Media types: clients send vendor types in any case, with or without ver/charset, or plain JSON (platform-api.md §2.1).
+// Media types: clients send vendor types in any case, with or without ver/charset, or plain JSON (docs/platform-api.md §2.1).
 const VENDOR_PREFIX = "application/vnd.com.nsn.cumulocity.";
 
 export type MediaType =

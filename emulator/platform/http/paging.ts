@@ -28,7 +28,7 @@ export function parseBool(query: URLSearchParams, name: string, resource: string
   throw new PlatformError(422, `${resource}/Invalid Data`, `Invalid boolean value for ${name}: '${raw}'`);
 }
 
-/** Paging as the platform does it: default 5, larger sizes silently trimmed to 2000 (platform-api.md §2.5). */
+/** Paging as the platform does it: default 5, larger sizes silently trimmed to 2000 (docs/platform-api.md §2.5). */
 export function parsePaging(query: URLSearchParams, resource: string): Paging {
   const size = positiveInt(query, "pageSize", resource);
   const page = positiveInt(query, "currentPage", resource);

@@ -8,7 +8,7 @@ import { isId } from "../store/hierarchy.js";
  */
 export type Family = "operations" | "realtime";
 
-/** Both spellings of each endpoint: the current one and the one the seed's device tutorial uses. */
+/** Both spellings of each endpoint: the current one and the one the startup phase's device tutorial uses. */
 export const ENDPOINTS: Readonly<Record<string, Family>> = {
   "/notification/operations": "operations",
   "/devicecontrol/notifications": "operations",

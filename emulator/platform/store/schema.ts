@@ -5,7 +5,7 @@ export const migrations: Migration[] = [
   {
     id: "0001-core",
     up: `
-      -- Ids are decimal strings from one tenant-wide sequence (platform-api.md §0a).
+      -- Ids are decimal strings from one tenant-wide sequence (docs/platform-api.md §0a).
       CREATE TABLE id_sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
       INSERT INTO id_sequence (name, value) VALUES ('global', 10000);
 

@@ -38,7 +38,7 @@ describe("which keys are fragments and which may be written", () => {
 });
 
 describe("fragmentValueProblem", () => {
-  it("accepts the seed's shapes and extra keys", () => {
+  it("accepts the startup phase's shapes and extra keys", () => {
     expect(
       fragmentValueProblem("c8y_Hardware", { model: "RaspPi", revision: "000e", serialNumber: "1", x: 1 }),
     ).toBeNull();

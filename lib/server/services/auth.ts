@@ -31,7 +31,7 @@ const WRONG_CREDENTIALS = "Wrong username or password (or tenant).";
 type ClientFor = (auth: UpstreamAuth | null) => PlatformClient;
 
 /**
- * Signs in against the platform (platform-api.md §1, decision "token login" in §0a): a bearer token from
+ * Signs in against the platform (docs/platform-api.md §1, decision "token login" in §0a): a bearer token from
  * POST /tenant/oauth/token where the tenant lists OAUTH2_INTERNAL, otherwise Basic credentials; then learns the
  * tenant id and the effective roles. Returns what the session stores; nothing of it reaches the browser but the DTO.
  */

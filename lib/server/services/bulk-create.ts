@@ -58,7 +58,7 @@ async function createHiddenGroup(client: PlatformClient, query: string): Promise
 }
 
 /**
- * The vendor console's way to run a bulk operation on chosen devices (platform-fleet.md §1): a hidden dynamic
+ * The vendor console's way to run a bulk operation on chosen devices (docs/platform-fleet.md §1): a hidden dynamic
  * group ("Bulk operations group", type c8y_DynamicGroup, `c8y_IsDynamicGroup: {invisible: {}}`) whose
  * c8y_DeviceQueryString selects exactly these devices. Returns the group's id.
  */

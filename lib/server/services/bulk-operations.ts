@@ -106,7 +106,7 @@ export function toBulkOperationDto(op: UpstreamBulkOperation): BulkOperationDto 
     generalStatus,
     progress,
     can: {
-      // The vendor UI's rule (platform-fleet.md §1): while SCHEDULED, or executing and not all created yet.
+      // The vendor UI's rule (docs/platform-fleet.md §1): while SCHEDULED, or executing and not all created yet.
       cancel: generalStatus === "SCHEDULED" || (running && !created),
       editSchedule: generalStatus === "SCHEDULED",
       // Only once every single operation exists (docs/emulator-bulk-operations.md, "Mark successful").
@@ -119,7 +119,7 @@ export function toBulkOperationDto(op: UpstreamBulkOperation): BulkOperationDto 
 
 /**
  * One page of bulk operations, in the platform's order (ascending id). The "executing with errors" filter is
- * sent in the spelling the vendor UI sends (platform-fleet.md §1).
+ * sent in the spelling the vendor UI sends (docs/platform-fleet.md §1).
  */
 export async function listBulkOperations(
   platform: PlatformClient,
@@ -161,7 +161,7 @@ export async function getBulkOperation(platform: PlatformClient, id: string): Pr
   return toBulkOperationDto(await readBulk(platform, id));
 }
 
-/** The platform's `bulkOperationId` query parameter is an integer (platform-fleet.md §1). */
+/** The platform's `bulkOperationId` query parameter is an integer (docs/platform-fleet.md §1). */
 function numericId(id: string): number {
   if (!/^\d{1,15}$/.test(id))
     throw new ApiError("not_found", `Bulk operation ${id} does not exist: bulk operation ids are numbers.`);
@@ -317,7 +317,7 @@ export async function cancelBulkOperation(platform: PlatformClient, id: string):
 }
 
 /**
- * "Edit schedule" (platform-fleet.md §1): only while SCHEDULED, where the platform changes it in place. A PUT on a
+ * "Edit schedule" (docs/platform-fleet.md §1): only while SCHEDULED, where the platform changes it in place. A PUT on a
  * started one would cancel it and create another, which is not what an operator editing a schedule means.
  */
 export async function updateSchedule(
@@ -344,7 +344,7 @@ export async function updateSchedule(
   return toBulkOperationDto(updated);
 }
 
-/** "Set to SUCCESSFUL": `PUT {generalStatus: SUCCESSFUL}` (platform-fleet.md §1), once every operation exists. */
+/** "Set to SUCCESSFUL": `PUT {generalStatus: SUCCESSFUL}` (docs/platform-fleet.md §1), once every operation exists. */
 export async function markSuccessful(platform: PlatformClient, id: string): Promise<BulkOperationDto> {
   const current = await getBulkOperation(platform, id);
   if (!current.can.markSuccessful)

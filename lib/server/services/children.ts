@@ -13,7 +13,7 @@ import { toObjectSummary } from "./device";
 /** How many objects a link search shows: enough to pick from, small enough to read. */
 const CANDIDATE_LIMIT = 20;
 
-/** One page of child devices or child assets (platform-api.md §4.8). */
+/** One page of child devices or child assets (docs/platform-api.md §4.8). */
 export async function listChildren(
   platform: PlatformClient,
   id: string,
@@ -64,7 +64,7 @@ export async function linkChild(
   return { kind, childId, alreadyLinked: false };
 }
 
-/** Removes only the reference; the child object itself stays in the inventory (seed, step 5). */
+/** Removes only the reference; the child object itself stays in the inventory (docs/startup-phase.md, step 5). */
 export async function unlinkChild(
   platform: PlatformClient,
   id: string,

@@ -61,7 +61,7 @@ export function toConnection(mo: Json): ConnectionDto | null {
 
 /**
  * The inventory query selecting the devices in one presence state: the fragments' statuses are ordinary
- * properties for the query language (`c8y_Availability.status eq 'UNAVAILABLE'`, platform-api.md §4.3).
+ * properties for the query language (`c8y_Availability.status eq 'UNAVAILABLE'`, docs/platform-api.md §4.3).
  */
 export function connectionFilter(filter: ConnectionFilter): string {
   const condition =

@@ -25,7 +25,7 @@ type UpstreamChildCollection = components["schemas"]["EmbeddedReferenceCollectio
 /**
  * Every tree call asks for child counts but not the child lists themselves: with `withChildren` left at its
  * default the platform embeds every reference, which for a gateway with 10,000 children is the whole list again
- * in each row (platform-api.md §4.2).
+ * in each row (docs/platform-api.md §4.2).
  */
 export const TREE_FLAGS = { withChildren: false, withChildrenCount: true } as const;
 
@@ -44,13 +44,13 @@ export function kindOf(mo: UpstreamManagedObject): NodeKind {
   return "asset";
 }
 
-/** `count` is left out when it is 0 (platform-api.md §4.4); an absent collection means we were not told. */
+/** `count` is left out when it is 0 (docs/platform-api.md §4.4); an absent collection means we were not told. */
 function countOf(collection: UpstreamChildCollection | undefined): number | null {
   if (!collection) return null;
   return collection.count ?? collection.references.length;
 }
 
-/** The one place an upstream managed object becomes a tree node (style.md rule 4). */
+/** The one place an upstream managed object becomes a tree node (docs/style.md rule 4). */
 export function toTreeNode(mo: UpstreamManagedObject): TreeNodeDto {
   const kind = kindOf(mo);
   const ops = Array.isArray(mo.c8y_SupportedOperations) ? mo.c8y_SupportedOperations : [];
@@ -187,7 +187,7 @@ async function orNull<T>(call: Promise<T>): Promise<T | null> {
   }
 }
 
-/** A string literal of the inventory query language: quotes doubled (platform-api.md §4.3). */
+/** A string literal of the inventory query language: quotes doubled (docs/platform-api.md §4.3). */
 export const queryString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 async function byName(platform: PlatformClient, text: string): Promise<UpstreamManagedObject[]> {

@@ -31,7 +31,7 @@ export function toDeviceDto(mo: UpstreamManagedObject): DeviceDto {
     isGroup: has(mo, "c8y_IsDeviceGroup"),
     deviceParents: refs(mo.deviceParents),
     assetParents: refs(mo.assetParents),
-    // Counts are only sent when there are children (platform-api.md §4.4).
+    // Counts are only sent when there are children (docs/platform-api.md §4.4).
     childCounts: {
       devices: mo.childDevices?.count ?? 0,
       assets: mo.childAssets?.count ?? 0,

@@ -116,7 +116,7 @@ async function link(
     });
     return "added";
   } catch (err) {
-    // Linking twice is a conflict upstream and "already there" for the operator (platform-api.md §0a).
+    // Linking twice is a conflict upstream and "already there" for the operator (docs/platform-api.md §0a).
     if (err instanceof UpstreamError && err.status === 409) return "already";
     throw err;
   }
@@ -165,7 +165,7 @@ async function unlink(platform: PlatformClient, groupId: string, childId: string
       params: { path: { id: groupId, childId } },
     });
   } catch (err) {
-    // The platform answers 422 "… is not a child of …" (platform-api.md §4.8): for the operator, nothing to remove.
+    // The platform answers 422 "… is not a child of …" (docs/platform-api.md §4.8): for the operator, nothing to remove.
     if (err instanceof UpstreamError && err.status === 422)
       throw new ApiError("not_found", `Object ${childId} is not in group ${groupId}.`);
     throw err;

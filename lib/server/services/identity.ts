@@ -3,7 +3,7 @@ import type { ExternalIdDto, ExternalIdInput, ObjectRef } from "@/lib/schemas/de
 import { ApiError, UpstreamError } from "../errors";
 import { body, type PlatformClient } from "../upstream/client";
 
-/** Every external id of one object (the platform does not page this list, platform-api.md §3). */
+/** Every external id of one object (the platform does not page this list, docs/platform-api.md §3). */
 export async function listExternalIds(platform: PlatformClient, id: string): Promise<ExternalIdDto[]> {
   const list = body(await platform.GET("/identity/globalIds/{id}/externalIds", { params: { path: { id } } }));
   return list.externalIds.map((e) => ({ type: e.type, externalId: e.externalId }));

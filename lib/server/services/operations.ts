@@ -177,7 +177,7 @@ async function readObject(platform: PlatformClient, id: string): Promise<Upstrea
 
 /**
  * The agent operations for this device are routed to: the device itself or the nearest
- * `com_cumulocity_model_Agent` above it over childDevices (docs/platform-api.md §5.4, seed step 2). Walked level by
+ * `com_cumulocity_model_Agent` above it over childDevices (docs/platform-api.md §5.4, docs/startup-phase.md step 2). Walked level by
  * level over the direct `deviceParents`, which every managed object carries, so the nearest one is found.
  */
 async function findAgent(

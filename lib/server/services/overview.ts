@@ -55,7 +55,7 @@ async function operationsCount(
 async function bulkRunningCount(platform: PlatformClient) {
   const page = body(
     await platform.GET("/devicecontrol/bulkoperations", {
-      // The platform sends EXECUTING_WITH_ERROR; the vendor UI's "Executing" filter asks for both (platform-fleet.md §1).
+      // The platform sends EXECUTING_WITH_ERROR; the vendor UI's "Executing" filter asks for both (docs/platform-fleet.md §1).
       params: { query: { generalStatus: ["EXECUTING", "EXECUTING_WITH_ERROR"], ...ONE } },
     }),
   );

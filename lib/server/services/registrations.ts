@@ -209,7 +209,7 @@ export async function deleteRegistration(
   view.removed(id);
 }
 
-/** Forwards a CSV to the platform's bulk registration as multipart `file` (platform-api.md §5.3). */
+/** Forwards a CSV to the platform's bulk registration as multipart `file` (docs/platform-api.md §5.3). */
 export async function bulkRegister(
   view: RegistrationsView,
   platform: PlatformClient,

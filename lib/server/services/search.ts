@@ -14,7 +14,7 @@ type UpstreamManagedObject = components["schemas"]["ManagedObject"];
 
 /**
  * Every list call of the palette leaves the child lists out: with `withChildren` at its default the platform
- * embeds every reference of a gateway in its row (platform-api.md §4.2), which a result row never shows.
+ * embeds every reference of a gateway in its row (docs/platform-api.md §4.2), which a result row never shows.
  */
 const LEAN = { withChildren: false } as const;
 
@@ -71,8 +71,8 @@ async function byName(platform: PlatformClient, text: string): Promise<UpstreamM
 
 /**
  * The command palette's search, made once per (debounced) keystroke: the exact id, the identity look-up of the
- * text as an external id (c8y_Serial first, platform-api.md §3) and the query language's name wildcard
- * (platform-api.md §4.3), all at once. Only calls every tenant answers; the console keeps no index of its own.
+ * text as an external id (c8y_Serial first, docs/platform-api.md §3) and the query language's name wildcard
+ * (docs/platform-api.md §4.3), all at once. Only calls every tenant answers; the console keeps no index of its own.
  * Exact matches come first, then names in the platform's order; each object appears once.
  */
 export async function paletteSearch(

@@ -15,7 +15,7 @@ export interface PlatformClientOptions {
   requestId: string;
   /** The browser request's signal: a closed tab stops the upstream calls it started. */
   signal?: AbortSignal;
-  /** Tests may inject fetch (style.md rule 2); defaults to the keep-alive transport (./transport.ts). */
+  /** Tests may inject fetch (docs/style.md rule 2); defaults to the keep-alive transport (./transport.ts). */
   fetch?: (input: Request) => Promise<Response>;
 }
 

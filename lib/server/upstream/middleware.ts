@@ -3,7 +3,7 @@ import type { Middleware } from "openapi-fetch";
 import { UpstreamError, UpstreamUnavailableError } from "../errors";
 import type { UpstreamAuth } from "../session";
 
-/** Authorization from the session: the bearer token where the tenant gave one, else Basic (platform-api.md §1). */
+/** Authorization from the session: the bearer token where the tenant gave one, else Basic (docs/platform-api.md §1). */
 export function authMiddleware(auth: UpstreamAuth | null): Middleware {
   return {
     onRequest({ request }) {

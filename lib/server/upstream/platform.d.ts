@@ -1379,7 +1379,7 @@ export interface components {
         /** @enum {string} */
         BulkOperationStatus: "ACTIVE" | "IN_PROGRESS" | "COMPLETED" | "DELETED";
         /**
-         * @description The platform sends EXECUTING_WITH_ERROR, the spelling of the vendor's clients (platform-fleet.md §1).
+         * @description The platform sends EXECUTING_WITH_ERROR, the spelling of the vendor's clients (docs/platform-fleet.md §1).
          * @enum {string}
          */
         BulkOperationGeneralStatus: "SCHEDULED" | "EXECUTING" | "EXECUTING_WITH_ERROR" | "SUCCESSFUL" | "FAILED" | "CANCELED";

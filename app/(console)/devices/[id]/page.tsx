@@ -11,7 +11,7 @@ import { getDevice } from "@/lib/server/services/device";
 export const metadata: Metadata = { title: "Device" };
 
 /**
- * The device is read on the server with the same query options the browser uses (style.md rule 8), calling the
+ * The device is read on the server with the same query options the browser uses (docs/style.md rule 8), calling the
  * service directly. A failure is not fatal here: the browser then loads it itself and shows its own error state.
  */
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Bulk operations" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** The first page is read on the server with the browser's query options (style.md rule 8); a failure is not fatal. */
+/** The first page is read on the server with the browser's query options (docs/style.md rule 8); a failure is not fatal. */
 export default async function BulkOperationsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = parseBulkSearch(await searchParams);
   const { platform } = await requirePageContext();

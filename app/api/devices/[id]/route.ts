@@ -24,7 +24,7 @@ export const PUT = route<Params>({ session: "required" }, async ({ req, params, 
   return json(device);
 });
 
-// DELETE /api/devices/[id]?cascade&forceCascade&withDeviceUser – deletes the object (platform-api.md §4.7).
+// DELETE /api/devices/[id]?cascade&forceCascade&withDeviceUser – deletes the object (docs/platform-api.md §4.7).
 export const DELETE = route<Params>({ session: "required" }, async ({ req, params, platform }) => {
   const id = validate(managedObjectIdSchema, params.id);
   const options = parseQuery(req, deleteDeviceQuerySchema);

@@ -33,7 +33,7 @@ const poll = (id: unknown, auth: string | null = p.bootstrap) =>
     body: JSON.stringify({ id }),
   });
 
-describe("seed step 0: the device's credentials poll", () => {
+describe("startup phase step 0: the device's credentials poll", () => {
   it("walks unknown → WAITING → PENDING_ACCEPTANCE → ACCEPTED → delivered once", async () => {
     const id = "0000000017b769d5";
     // Not registered: 404, and polling creates nothing.
@@ -162,7 +162,7 @@ describe("seed step 0: the device's credentials poll", () => {
     ]);
   });
 
-  it("puts the device the device user creates itself (seed steps 1–3) into the request's group", async () => {
+  it("puts the device the device user creates itself (docs/startup-phase.md steps 1–3) into the request's group", async () => {
     const id = "grouped-new";
     const group = await createMo(p, {
       name: "Hall 8",

@@ -7,14 +7,14 @@ import { parseDateParam, parseTimestamp } from "../devicecontrol/common.js";
 import { SOURCE_DEVICE } from "./serialize.js";
 import { AUDIT_SEVERITIES, type AuditFilter, type AuditSeverity } from "./store.js";
 
-/** Error-token prefix of the audit API (platform-api.md §2.4). */
+/** Error-token prefix of the audit API (docs/platform-api.md §2.4). */
 export const RESOURCE = "audit";
 
 /** Longest type, source id, user and activity we store; they are indexed or shown in lists. */
 const MAX_SHORT = 255;
 const MAX_ACTIVITY = 1000;
 
-/** Fields the platform sets; in a POST body they are ignored (platform-fleet.md §2, "read-only"). */
+/** Fields the platform sets; in a POST body they are ignored (docs/platform-fleet.md §2, "read-only"). */
 const READ_ONLY = new Set(["id", "self", "creationTime", "application", "changes"]);
 
 /** A POSTed audit record, validated. */

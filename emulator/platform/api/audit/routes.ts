@@ -8,7 +8,7 @@ import { auditRecordJson } from "./serialize.js";
 import { actorOf, auditService } from "./service.js";
 
 /**
- * Audit API (platform-fleet.md §2; decisions in docs/emulator-audit.md). There is no PUT or DELETE: the router
+ * Audit API (docs/platform-fleet.md §2; decisions in docs/emulator-audit.md). There is no PUT or DELETE: the router
  * answers them with 405, as the platform does since 10.6.6.
  */
 export function registerAuditApi(router: Router, ctx: PlatformContext): void {

@@ -1,6 +1,6 @@
 import type { AuditRow } from "./store.js";
 
-/** The fragment real records name the device with (platform-fleet.md §2). */
+/** The fragment real records name the device with (docs/platform-fleet.md §2). */
 export const SOURCE_DEVICE = "com_cumulocity_model_event_AuditSourceDevice";
 
 export const auditSelf = (baseUrl: string, id: number | string) => `${baseUrl}/audit/auditRecords/${id}`;

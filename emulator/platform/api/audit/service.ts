@@ -35,7 +35,7 @@ export function actorOf(rc: RequestContext): Actor {
     : { user: rc.principal.username };
 }
 
-/** What a module records about one change of its own (platform-fleet.md §2, "What the platform audits"). */
+/** What a module records about one change of its own (docs/platform-fleet.md §2, "What the platform audits"). */
 export interface AuditEntry {
   /** "Operation", "BulkOperation", "Inventory", … (the record's `type`). */
   type: string;
@@ -77,7 +77,7 @@ export const auditNotFound = (id: string) =>
   notFound(RESOURCE, `Finding audit record from database failed : No auditRecord for id '${id}'!`);
 
 /**
- * Audit records (platform-fleet.md §2). Other modules write theirs with `record()` inside the transaction of the
+ * Audit records (docs/platform-fleet.md §2). Other modules write theirs with `record()` inside the transaction of the
  * change they record, so a change and its record are committed together or not at all.
  */
 export class AuditService {

@@ -2,7 +2,7 @@ import type { Statement } from "better-sqlite3";
 import { statementCache, type Db } from "../../store/db.js";
 import { ACCESSIBLE_TO_USER } from "../../store/hierarchy.js";
 
-/** How an attribute changed (platform-fleet.md §2; the JS client adds REMOVED). */
+/** How an attribute changed (docs/platform-fleet.md §2; the JS client adds REMOVED). */
 export type ChangeType = "ADDED" | "REPLACED" | "REMOVED";
 
 /** One entry of an audit record's `changes`. `type` is the Java type name the platform reports. */

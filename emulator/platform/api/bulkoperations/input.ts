@@ -39,7 +39,7 @@ export interface BulkUpdate {
   prototype?: Record<string, unknown>;
   /** null removes the note. */
   note?: string | null;
-  /** The vendor UI's "Set to SUCCESSFUL" (platform-fleet.md §1). */
+  /** The vendor UI's "Set to SUCCESSFUL" (docs/platform-fleet.md §1). */
   markSuccessful: boolean;
 }
 
@@ -121,7 +121,7 @@ export function readUpdate(body: Record<string, unknown>): BulkUpdate {
   return out;
 }
 
-/** Values of the client's enum we never emit (platform-fleet.md §1): accepted in a filter, they match nothing. */
+/** Values of the client's enum we never emit (docs/platform-fleet.md §1): accepted in a filter, they match nothing. */
 const NEVER_EMITTED = new Set(["DELETED", "INCORRECT"]);
 
 /**

@@ -9,7 +9,7 @@ import { bulkOperationJson } from "./serialize.js";
 import { bulkOperationsService } from "./service.js";
 
 /**
- * Bulk operations (platform-fleet.md §1; decisions in docs/emulator-bulk-operations.md). Admins only: device and
+ * Bulk operations (docs/platform-fleet.md §1; decisions in docs/emulator-bulk-operations.md). Admins only: device and
  * bootstrap users have no bulk operation role.
  */
 export function registerBulkOperationsApi(router: Router, ctx: PlatformContext): void {

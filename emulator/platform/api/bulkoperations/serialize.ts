@@ -3,7 +3,7 @@ import type { BulkRow } from "./store.js";
 export const bulkSelf = (baseUrl: string, id: number | string) =>
   `${baseUrl}/devicecontrol/bulkoperations/${id}`;
 
-/** The representation, in REST answers and notifications alike (platform-fleet.md §1). */
+/** The representation, in REST answers and notifications alike (docs/platform-fleet.md §1). */
 export function bulkOperationJson(baseUrl: string, row: BulkRow): Record<string, unknown> {
   const out: Record<string, unknown> = { id: String(row.id), self: bulkSelf(baseUrl, row.id) };
   if (row.group_id !== null) out.groupId = String(row.group_id);

@@ -69,7 +69,7 @@ interface Outcome {
 }
 
 /**
- * Bulk operations (platform-fleet.md §1): the API's rules, the progress kept in step with the children (a hook of
+ * Bulk operations (docs/platform-fleet.md §1): the API's rules, the progress kept in step with the children (a hook of
  * the operations service, in the transaction of each child's change), and the runner that creates the children on
  * the platform's scheduler, one transaction per batch with the creation cursor, so a restart goes on where it
  * stopped. Events are published after each commit.

@@ -6,7 +6,7 @@ import type { OperationStatus } from "../operations/store.js";
 export const BULK_STATUSES = ["ACTIVE", "IN_PROGRESS", "COMPLETED", "DELETED"] as const;
 export type BulkStatus = (typeof BULK_STATUSES)[number];
 
-/** What we emit; the vendor's clients spell EXECUTING_WITH_ERROR without the S (platform-fleet.md §1). */
+/** What we emit; the vendor's clients spell EXECUTING_WITH_ERROR without the S (docs/platform-fleet.md §1). */
 export const GENERAL_STATUSES = [
   "SCHEDULED",
   "EXECUTING",

@@ -82,7 +82,7 @@ type RowPlan =
 
 class RowError extends Error {}
 
-/** The answer to a bulk registration (platform-api.md §5.3). */
+/** The answer to a bulk registration (docs/platform-api.md §5.3). */
 export interface BulkResult {
   numberOfAll: number;
   numberOfCreated: number;
@@ -93,7 +93,7 @@ export interface BulkResult {
 }
 
 /**
- * POST /devicecontrol/bulkNewDeviceRequests (platform-api.md §5.3): a CSV file. Files with only ID (and PATH) columns
+ * POST /devicecontrol/bulkNewDeviceRequests (docs/platform-api.md §5.3): a CSV file. Files with only ID (and PATH) columns
  * create ordinary registration requests; any other file creates devices with known credentials directly. A bad row
  * fails alone; a file that cannot be read as such a CSV is 422.
  */
@@ -251,7 +251,7 @@ function isConstraintError(e: unknown): boolean {
   return e instanceof Error && "code" in e && String(e.code).startsWith("SQLITE_CONSTRAINT");
 }
 
-/** UTF-8, or ANSI (Windows-1252 ≈ Latin-1) when the bytes are not valid UTF-8 (platform-api.md §5.3). */
+/** UTF-8, or ANSI (Windows-1252 ≈ Latin-1) when the bytes are not valid UTF-8 (docs/platform-api.md §5.3). */
 function decodeText(bytes: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -294,7 +294,7 @@ function readColumns(header: string[]): Columns {
   return cols;
 }
 
-/** File-level rules of the full format (platform-api.md §5.3). */
+/** File-level rules of the full format (docs/platform-api.md §5.3). */
 function checkFullFormat(cols: Columns): void {
   if (!cols.known.has("CREDENTIALS") && !cols.known.has("AUTH_TYPE"))
     throw invalidData(RESOURCE, "The header has no CREDENTIALS column");

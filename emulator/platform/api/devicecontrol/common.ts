@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal.js";
 import { forbidden, invalidData, missingFields, PlatformError } from "../../http/errors.js";
 
-/** Error-token prefix of every device control resource (platform-api.md §2.4). */
+/** Error-token prefix of every device control resource (docs/platform-api.md §2.4). */
 export const RESOURCE = "devicecontrol";
 
 export const REQUEST_STATUSES = [
@@ -62,7 +62,7 @@ export function deviceUserName(deviceId: string): string {
 }
 
 /**
- * dateFrom/dateTo query values: a date or date-time; zone-less values are UTC (platform-api.md §2.6). Returned in
+ * dateFrom/dateTo query values: a date or date-time; zone-less values are UTC (docs/platform-api.md §2.6). Returned in
  * the stored format (toISOString), so that comparing strings compares instants.
  */
 export function parseDateParam(

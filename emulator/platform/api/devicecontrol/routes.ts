@@ -9,7 +9,7 @@ import { requestJson, requestSelf } from "./serialize.js";
 import { registrationService } from "./service.js";
 
 /**
- * Device registration, device credentials and bulk registration (platform-api.md §5.1–5.3; decisions in §0a and
+ * Device registration, device credentials and bulk registration (docs/platform-api.md §5.1–5.3; decisions in §0a and
  * docs/emulator-device-control.md). Operations have their own module (api/operations).
  */
 export function registerDeviceControlApi(router: Router, ctx: PlatformContext): void {
@@ -109,9 +109,9 @@ export function registerDeviceControlApi(router: Router, ctx: PlatformContext): 
     return { status: 204 };
   });
 
-  // POST /devicecontrol/deviceCredentials – the device's poll (seed step 0).
+  // POST /devicecontrol/deviceCredentials – the device's poll (docs/startup-phase.md step 0).
   router.post("/devicecontrol/deviceCredentials", async (rc) => {
-    // Only the bootstrap user asks for credentials; tenant users must not (platform-api.md §1.1).
+    // Only the bootstrap user asks for credentials; tenant users must not (docs/platform-api.md §1.1).
     if (rc.principal.kind !== "bootstrap") throw forbidden();
     const body = await readJsonObject(rc.req, RESOURCE, ctx.config.bodyLimit);
     const { id, username, password } = svc.deliverCredentials(body, rc.baseUrl);

@@ -15,7 +15,7 @@ import {
 } from "./registration-inventory.js";
 import { GroupAssignmentsStore, RequestsStore, type RequestRow } from "./store.js";
 
-/** Wrong security tokens on acceptance before a request turns BLOCKED (platform-api.md §5.1). */
+/** Wrong security tokens on acceptance before a request turns BLOCKED (docs/platform-api.md §5.1). */
 export const MAX_TOKEN_FAILURES = 3;
 
 export const requestNotFound = (id: string) =>
@@ -28,7 +28,7 @@ export interface AcceptAllResult {
 }
 
 /**
- * Device registration (platform-api.md §5.1, decisions in §0a and docs/emulator-device-control.md): an admin
+ * Device registration (docs/platform-api.md §5.1, decisions in §0a and docs/emulator-device-control.md): an admin
  * registers an external id (WAITING_FOR_CONNECTION), the device's first credentials poll moves it to
  * PENDING_ACCEPTANCE, the admin accepts it (the device user is created now), the next poll delivers the password.
  */
@@ -158,7 +158,7 @@ export class RegistrationService {
   }
 
   /**
-   * The device side (seed step 0; platform-api.md §5.2 and §0a): every answer except the one delivery is 404, so a
+   * The device side (docs/startup-phase.md step 0; docs/platform-api.md §5.2 and §0a): every answer except the one delivery is 404, so a
    * device simply keeps polling.
    */
   deliverCredentials(
@@ -224,7 +224,7 @@ function assertAcceptable(row: RequestRow): void {
 
 /**
  * The groupId of a registration request. The platform does not create the device: the device creates itself after
- * it got its credentials (seed steps 1–3). So at delivery the group is remembered for the device user, and the first
+ * it got its credentials (docs/startup-phase.md steps 1–3). So at delivery the group is remembered for the device user, and the first
  * device object that user creates is put into the group (childAssets). If the user already owns a device (a device
  * registered again), it goes into the group at delivery.
  */

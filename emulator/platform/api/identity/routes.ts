@@ -8,7 +8,7 @@ import { externalIdNotFound, externalIdTaken, validateExternalId } from "./servi
 import { externalIdStore } from "./store.js";
 
 /**
- * Identity API (platform-api.md §3): external ids (type + value, unique per tenant) bound to managed objects.
+ * Identity API (docs/platform-api.md §3): external ids (type + value, unique per tenant) bound to managed objects.
  * Rows live in external_ids, written only through ExternalIdStore.
  */
 

@@ -9,7 +9,7 @@ import { MAINTAINED } from "../../presence/rules.js";
  */
 
 /**
- * Server-maintained fields a client may send back but never sets (platform-api.md §4.4, §4.10); the availability
+ * Server-maintained fields a client may send back but never sets (docs/platform-api.md §4.4, §4.10); the availability
  * and connection fragments are computed by the platform (docs/emulator-presence.md).
  */
 export const READ_ONLY = new Set([

@@ -11,7 +11,7 @@ import type { MoRow } from "./store.js";
 
 /**
  * Turns the filter parameters of GET /inventory/managedObjects (and /count, and the query of reference lists)
- * into a WHERE clause over `managed_objects m` (platform-api.md §4.2). Every value is a bound parameter.
+ * into a WHERE clause over `managed_objects m` (docs/platform-api.md §4.2). Every value is a bound parameter.
  */
 
 export interface ListSql {
@@ -41,7 +41,7 @@ function visibleTo(params: Params, principal: Principal): string {
 }
 
 /**
- * `text`: tokens split on whitespace and / - . (platform-api.md §4.2), each matching any indexed token that starts
+ * `text`: tokens split on whitespace and / - . (docs/platform-api.md §4.2), each matching any indexed token that starts
  * with it, any token sufficing; a "quoted phrase" must match as a phrase. Returns an FTS5 MATCH expression, or
  * undefined when the text holds no searchable token.
  */
@@ -110,7 +110,7 @@ export function buildListSql(
     const qText = query.get("q");
     addQuery(qText, true);
 
-    // `type` is ignored when a query is present; the type then belongs into $filter (platform-api.md §4.2).
+    // `type` is ignored when a query is present; the type then belongs into $filter (docs/platform-api.md §4.2).
     const type = query.get("type");
     if (type !== null && type !== "" && queryText === null && qText === null)
       where.push(`m.type = ${params.add(type)}`);

@@ -1,5 +1,5 @@
 /**
- * The subset of the inventory query language the emulator understands (platform-api.md §4.3):
+ * The subset of the inventory query language the emulator understands (docs/platform-api.md §4.3):
  * `$filter=` and `$orderby=` clauses (or a bare filter), comparisons eq/ne/gt/ge/lt/le, and/or/not, parentheses,
  * functions has/hasany/bygroupid/isinhierarchyof. Anything else is a QuerySyntaxError, which the routes answer
  * with 422 inventory/Invalid Data: a query must never crash the server.

@@ -13,7 +13,7 @@ import { inventoryService, moNotFound } from "./service.js";
 import { CHILD_KINDS, CHILD_OF, PARENT_KINDS, type ChildKind, type MoRow } from "./store.js";
 
 /**
- * Reference collections (platform-api.md §4.8): childDevices, childAssets and childAdditions can be listed, added
+ * Reference collections (docs/platform-api.md §4.8): childDevices, childAssets and childAdditions can be listed, added
  * to (one id, a list, or a new object created inline) and removed from. The parent collections are their inverse;
  * they are read-only and exist as GET resources for the `self` links embedded in every object.
  */
@@ -212,7 +212,7 @@ export function registerReferenceRoutes(router: Router, ctx: PlatformContext): v
       const childId = rc.params.childId!;
       const p = rc.principal;
       const parent = ctx.db.transaction(() => {
-        // Allowed for whoever may change the parent, or for the owner of the child (platform-api.md §4.8).
+        // Allowed for whoever may change the parent, or for the owner of the child (docs/platform-api.md §4.8).
         const parentRow = store.get(isId(parentId) ? Number(parentId) : 0);
         if (p.kind === "bootstrap") throw forbidden();
         if (!parentRow) throw moNotFound(parentId);

@@ -12,7 +12,7 @@ import { registerReferenceRoutes } from "./references.js";
 import { renderMany, renderOneJson, type Json } from "./serialize.js";
 import { inventoryService, requireUser, type InventoryService } from "./service.js";
 
-/** Bulk create and bulk update take at most this many objects (platform-api.md §4.5). */
+/** Bulk create and bulk update take at most this many objects (docs/platform-api.md §4.5). */
 export const MAX_BULK = 50;
 
 function countAll(svc: InventoryService, sql: ListSql): number {
@@ -172,7 +172,7 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
     const body = await readJson(rc.req, "inventory", ctx.config.bodyLimit);
     const input = parseMoInput(body, "update");
     if (isHeartbeat(input)) {
-      // An availability heartbeat answers with the id only (platform-api.md §2.2); it counts as a message from the
+      // An availability heartbeat answers with the id only (docs/platform-api.md §2.2); it counts as a message from the
       // device unless an application sent it (§1.4: requests with an application key are not device traffic).
       if (isHeartbeatBody(body) && rc.req.headers["x-cumulocity-application-key"] === undefined)
         svc.heartbeat(Number(id), rc.baseUrl);
@@ -188,7 +188,7 @@ export function registerInventoryApi(router: Router, ctx: PlatformContext): void
     return { status: 200, type: "managedObject", body: data, onlyWithAccept: true };
   });
 
-  // DELETE /inventory/managedObjects/{id} – with cascade / forceCascade / withDeviceUser (platform-api.md §4.7).
+  // DELETE /inventory/managedObjects/{id} – with cascade / forceCascade / withDeviceUser (docs/platform-api.md §4.7).
   router.delete("/inventory/managedObjects/:id", (rc) => {
     const flags = {
       cascade: parseBool(rc.query, "cascade", "inventory"),

@@ -9,7 +9,7 @@ import {
   type RefRow,
 } from "./store.js";
 
-/** What a GET asks for beyond the object itself (platform-api.md §4.2). */
+/** What a GET asks for beyond the object itself (docs/platform-api.md §4.2). */
 export interface RenderOptions {
   baseUrl: string;
   /** Child references with id and name; our default is true (docs/emulator-inventory.md). */

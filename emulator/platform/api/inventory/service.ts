@@ -151,7 +151,7 @@ export class InventoryService {
   }
 
   /**
-   * What a DELETE removes (platform-api.md §4.7): with forceCascade, or cascade on a device or group, the whole
+   * What a DELETE removes (docs/platform-api.md §4.7): with forceCascade, or cascade on a device or group, the whole
    * hierarchy below; a group without cascade takes its sub-groups along; anything else only itself.
    */
   deletionSet(row: MoRow, flags: DeleteFlags): number[] {
@@ -164,7 +164,7 @@ export class InventoryService {
   }
 
   /**
-   * Deletes the set, writing a "Managed object deleted" audit record for each object (platform-fleet.md §2: the one
+   * Deletes the set, writing a "Managed object deleted" audit record for each object (docs/platform-fleet.md §2: the one
    * inventory change the platform audits); returns the objects that stay but lost a reference (their
    * representation changed) and the operations that went with the devices.
    */

@@ -87,7 +87,7 @@ export function parseFilter(query: URLSearchParams, principal: Principal): Opera
     if (v === null || v === "") continue;
     f[name] = isId(v) ? Number(v) : null;
   }
-  // Repeated (status=PENDING&status=EXECUTING): any of them, as @c8y/client sends an array (platform-fleet.md §5).
+  // Repeated (status=PENDING&status=EXECUTING): any of them, as @c8y/client sends an array (docs/platform-fleet.md §5).
   const statuses = query.getAll("status").filter((v) => v !== "");
   for (const status of statuses)
     if (!isStatus(status))
@@ -98,7 +98,7 @@ export function parseFilter(query: URLSearchParams, principal: Principal): Opera
   if (statuses.length > 0) f.statuses = [...new Set(statuses as OperationStatus[])];
   const fragmentType = query.get("fragmentType");
   if (fragmentType !== null && fragmentType !== "") f.fragmentType = fragmentType;
-  // Half-open [dateFrom, dateTo) on creationTime (platform-api.md §2.6).
+  // Half-open [dateFrom, dateTo) on creationTime (docs/platform-api.md §2.6).
   f.dateFrom = parseDateParam(query, "dateFrom");
   f.dateTo = parseDateParam(query, "dateTo");
   const bulk = query.get("bulkOperationId");

@@ -9,7 +9,7 @@ import { parseFilter } from "./input.js";
 import { operationJson } from "./serialize.js";
 import { operationsService } from "./service.js";
 
-/** Operations for devices (platform-api.md §5.4; decisions in docs/emulator-device-control.md). */
+/** Operations for devices (docs/platform-api.md §5.4; decisions in docs/emulator-device-control.md). */
 export function registerOperationsApi(router: Router, ctx: PlatformContext): void {
   const svc = operationsService(ctx);
 

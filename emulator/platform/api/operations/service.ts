@@ -19,7 +19,7 @@ import {
   type RemovedOperation,
 } from "./store.js";
 
-/** Status changes the platform accepts (platform-api.md §0a); SUCCESSFUL and FAILED are final. */
+/** Status changes the platform accepts (docs/platform-api.md §0a); SUCCESSFUL and FAILED are final. */
 const TRANSITIONS: Record<OperationStatus, readonly OperationStatus[]> = {
   PENDING: ["EXECUTING", "FAILED"],
   EXECUTING: ["SUCCESSFUL", "FAILED"],
@@ -66,7 +66,7 @@ export interface BulkChildHook {
 }
 
 /**
- * Operations for devices (platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
+ * Operations for devices (docs/platform-api.md §5.4, seed "Working with operations" and step 6): the rules of creating,
  * updating, listing and deleting, on top of OperationsStore. Writes run in one transaction each; the change events
  * are published after the commit.
  */
@@ -261,7 +261,7 @@ export class OperationsService {
     return removed;
   }
 
-  /** `source` is the operation, the device goes into AuditSourceDevice (platform-fleet.md §2). */
+  /** `source` is the operation, the device goes into AuditSourceDevice (docs/platform-fleet.md §2). */
   private recordAudit(actor: Actor, activity: string, row: OperationRow, changes: AuditChange[]) {
     const fragments = JSON.parse(row.fragments) as Record<string, unknown>;
     const description = typeof fragments.description === "string" ? fragments.description : undefined;

@@ -15,7 +15,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `Bulk operation #${(await params).id}` };
 }
 
-/** The bulk operation is read on the server with the browser's query options (style.md rule 8); a failure is not fatal. */
+/** The bulk operation is read on the server with the browser's query options (docs/style.md rule 8); a failure is not fatal. */
 export default async function BulkOperationPage({ params }: { params: Params }) {
   const { id } = await params;
   const { platform } = await requirePageContext();

@@ -37,7 +37,7 @@ export async function staticGroup(p: TestPlatform, members: string[], name = "Gr
   return group;
 }
 
-/** The hidden group the vendor UI creates for a bulk operation (platform-fleet.md §1). */
+/** The hidden group the vendor UI creates for a bulk operation (docs/platform-fleet.md §1). */
 export function dynamicGroup(p: TestPlatform, query: string): Promise<string> {
   return createMo(p, {
     name: "Bulk operations group",
