@@ -49,6 +49,8 @@ export interface AuditEntry {
   /** Default "information". */
   severity?: AuditSeverity;
   changes?: AuditChange[];
+  /** When the change happened (the record's `time`), if the change carries its own timestamp; default now. */
+  time?: string;
 }
 
 /**
@@ -110,7 +112,7 @@ export class AuditService {
       activity: entry.activity,
       text: entry.text,
       severity: entry.severity ?? "information",
-      time: now,
+      time: entry.time ?? now,
       creation_time: now,
       changes: entry.changes ? JSON.stringify(entry.changes) : null,
       fragments: "{}",

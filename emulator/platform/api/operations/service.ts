@@ -185,7 +185,16 @@ export class OperationsService {
       bulkOperationId,
     });
     const row = this.store.get(id)!;
-    this.recordAudit(actor, "Operation created", row, [auditChange("status", STATUS_TYPE, null, row.status)]);
+    // The record's time is the operation's creationTime: one instant for one change.
+    this.recordAudit(
+      actor,
+      "Operation created",
+      row,
+      [auditChange("status", STATUS_TYPE, null, row.status)],
+      {
+        time: row.creation_time,
+      },
+    );
     this.childChanged(bulkOperationId, null, row.status, actor);
     return row;
   }
@@ -262,7 +271,13 @@ export class OperationsService {
   }
 
   /** `source` is the operation, the device goes into AuditSourceDevice (docs/platform-fleet.md §2). */
-  private recordAudit(actor: Actor, activity: string, row: OperationRow, changes: AuditChange[]) {
+  private recordAudit(
+    actor: Actor,
+    activity: string,
+    row: OperationRow,
+    changes: AuditChange[],
+    options: { time?: string } = {},
+  ) {
     const fragments = JSON.parse(row.fragments) as Record<string, unknown>;
     const description = typeof fragments.description === "string" ? fragments.description : undefined;
     const deviceId = String(row.device_id);
@@ -277,6 +292,7 @@ export class OperationsService {
         ["device name", this.ctx.hierarchy.deviceName(deviceId)],
       ]),
       changes,
+      ...options,
     });
   }
 
