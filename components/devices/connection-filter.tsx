@@ -25,7 +25,7 @@ export function ConnectionFilter({ value }: { value: Filter | null }) {
                 href={o.value ? `/devices?connection=${o.value}` : "/devices"}
                 aria-current={current ? "page" : undefined}
                 className={clsx(
-                  "inline-flex rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+                  "inline-flex rounded-md px-3 py-1.5 text-sm font-medium",
                   current
                     ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
                     : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800",
