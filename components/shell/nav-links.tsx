@@ -25,7 +25,7 @@ export function NavLinks() {
               href={href}
               aria-current={current ? "page" : undefined}
               className={clsx(
-                "inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+                "inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium",
                 current
                   ? "bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-50"
                   : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100",

@@ -32,7 +32,7 @@ export function ThemeToggle({ className }: { className?: string }) {
           aria-pressed={choice === value}
           onClick={() => setChoice(value)}
           className={clsx(
-            "rounded p-1.5 transition-colors",
+            "rounded p-1.5",
             choice === value
               ? "bg-slate-200 text-slate-900 dark:bg-slate-700 dark:text-slate-50"
               : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",

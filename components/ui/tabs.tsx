@@ -68,7 +68,7 @@ export function Tabs<V extends string>({
             tabIndex={selected ? 0 : -1}
             onClick={() => onChange(item.value)}
             className={clsx(
-              "-mb-px inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium transition-colors",
+              "-mb-px inline-flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium",
               selected
                 ? "border-accent-600 text-accent-700 dark:border-accent-400 dark:text-accent-300"
                 : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
