@@ -229,8 +229,8 @@ export const bulkRestartBench: Bench = {
             `Goal: every child final within 20 s (${bulkS <= 20 ? "met" : "missed"}), progress never more than 1 s behind ` +
             `(${worstLag <= 1000 ? "met" : "missed"}). The bulk operation ended ${String(final.status)} / ` +
             `${String(final.generalStatus)}, progress ${JSON.stringify(final.progress)}, ${successful} children ` +
-            `SUCCESSFUL by REST count. Lag: for the k-th child to become final (its UPDATE on /operations/*), the ` +
-            "time until a /bulkOperations/* UPDATE counted k final children. Each restart is EXECUTING, a " +
+            `SUCCESSFUL by REST count. Lag: for the k-th child to become final (its UPDATE on \`/operations/*\`), the ` +
+            "time until a `/bulkOperations/*` UPDATE counted k final children. Each restart is EXECUTING, a " +
             `${REBOOT_MS} ms reboot (the agent drops its connection and goes through the startup phase again), then ` +
             "SUCCESSFUL. Targets: a dynamic group (has(com_cumulocity_model_Agent)) as the vendor UI creates it. " +
             `${AGENTS} agents in one process (\`npm run devices\`), the emulator in its own, the watcher in the bench ` +
