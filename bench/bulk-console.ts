@@ -142,6 +142,8 @@ interface RunFigures {
   heapAfterGcMiB: number;
   finalCounts: string;
   status: string;
+  /** The page was live only after the bulk operation had started. */
+  late: boolean;
 }
 
 async function pollUntil<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, limitMs = 300_000) {
@@ -180,9 +182,8 @@ async function watchOne(
     .filter({ hasText: /^Live$/ })
     .waitFor({ timeout: 30_000 });
   if (!(await page.evaluate<boolean>(installObserver))) throw new Error("no progress view on the page");
-  const before = await call(emu, `/devicecontrol/bulkoperations/${id}`);
-  if (before.status !== "SCHEDULED" && before.status !== "ACTIVE")
-    throw new Error(`bulk operation ${id} was ${String(before.status)} before the page was watching`);
+  // Counted, not fatal: a page that became live only after the start misses the first renders.
+  const late = (await call(emu, `/devicecontrol/bulkoperations/${id}`)).generalStatus !== "SCHEDULED";
   const startsAt = Date.parse(String(created.startDate));
 
   const final = await pollUntil(
@@ -235,6 +236,7 @@ async function watchOne(
     heapAfterGcMiB: heapGc.usedSize / 2 ** 20,
     finalCounts: KEYS.map((k, i) => `${k} ${key.split("/")[i]}`).join(", "),
     status: String(final.generalStatus),
+    late,
   };
 }
 
@@ -381,7 +383,8 @@ export const bulkConsoleBench: Bench = {
           row(`${AGENTS} agents, ${Math.round(FAILURE_RATE * 100)} % failing`, large),
           "",
           `Goal: p50 under 1 s from the platform's last change to the page showing the final counts: ${p50 < 1000 ? "met" : "not met"} (${ms(p50)}). ` +
-            `Final counts of the last large run: ${large.at(-1)?.finalCounts} (${large.at(-1)?.status}).`,
+            `Final counts of the last large run: ${large.at(-1)?.finalCounts} (${large.at(-1)?.status}). ` +
+            `Runs whose page became live only after the start (their first renders missed): ${[...baseline, ...large].filter((r) => r.late).length}.`,
           "",
           "How it is measured. Each run POSTs a bulk restart (ramp 0) on the emulator's REST, starting " +
             `${START_DELAY_MS / 1000} s later; a fresh tab opens its page, waits for "Live", and installs a MutationObserver ` +
