@@ -180,7 +180,7 @@ async function watchOne(
     .getByRole("region", { name: "Progress" })
     .getByRole("status")
     .filter({ hasText: /^Live$/ })
-    .waitFor({ timeout: 30_000 });
+    .waitFor({ timeout: 60_000 });
   if (!(await page.evaluate<boolean>(installObserver))) throw new Error("no progress view on the page");
   // Counted, not fatal: a page that became live only after the start misses the first renders.
   const late = (await call(emu, `/devicecontrol/bulkoperations/${id}`)).generalStatus !== "SCHEDULED";
