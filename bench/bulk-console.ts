@@ -286,8 +286,9 @@ export const bulkConsoleBench: Bench = {
       await pollUntil(
         "every agent to knock",
         async () =>
-          ((await call(emu, "/devicecontrol/newDeviceRequests?pageSize=2000")).newDeviceRequests as Json[])
-            .length,
+          (
+            (await call(emu, "/devicecontrol/newDeviceRequests?pageSize=2000")).newDeviceRequests as Json[]
+          ).filter((r) => r.status === "PENDING_ACCEPTANCE").length,
         (n) => n >= AGENTS,
       );
       await call(emu, "/devicecontrol/newDeviceRequests/acceptAll", { method: "POST" });
