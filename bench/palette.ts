@@ -94,7 +94,8 @@ const sequences = (firstId: number) => [
   "device 00012",
 ];
 
-async function signIn(url: string, tenant: string, password: string): Promise<string> {
+/** Signs in to the console's BFF as the tenant's admin; answers the session cookie (`name=value`). */
+export async function signIn(url: string, tenant: string, password: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-c8y-console": "1" },
@@ -225,7 +226,7 @@ interface Sizes {
 }
 
 /** A route's first-load JS: the root main files and every entry chunk of its client reference manifest. */
-function firstLoad(nextDir: string, route: string): Sizes {
+export function firstLoad(nextDir: string, route: string): Sizes {
   const build = JSON.parse(readFileSync(join(nextDir, "build-manifest.json"), "utf8")) as {
     rootMainFiles: string[];
   };

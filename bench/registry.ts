@@ -3,6 +3,7 @@ import { accept1000Bench } from "./accept-1000.js";
 import { agents1000Bench } from "./agents-1000.js";
 import { auditList1mBench } from "./audit-list-1m.js";
 import { auditOverheadBench } from "./audit-overhead.js";
+import { bulkConsoleBench } from "./bulk-console.js";
 import { bulkRestartBench } from "./bulk-restart.js";
 import { bffOverheadBench } from "./bff-overhead.js";
 import { deviceTreeBench } from "./device-tree.js";
@@ -33,6 +34,7 @@ export const benches: Bench[] = [
   bulkRestartBench,
   registrationsCostBench,
   paletteBench,
+  bulkConsoleBench,
   // Last: its CometD baseline client installs a global `window` in the runner's process.
   liveEventsBench,
 ];
