@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startSimulatedDevices, type SimulatedDevices } from "./support/devices";
 import {
   createManagedObject,
@@ -8,6 +8,7 @@ import {
   rest,
   restOk,
 } from "./support/emulator";
+import { bulkChildren, expectBulkCounts, finalBulk } from "./support/bulk";
 import { runSuffix } from "./support/env";
 import { expectNoReload, markDocument } from "./support/page";
 
@@ -22,24 +23,6 @@ const run = runSuffix();
 const FLEET = 200;
 const serials = Array.from({ length: FLEET }, (_, i) => `e2e-fleet-${run}-${String(i).padStart(3, "0")}`);
 const groupName = `E2E Fleet ${run}`;
-
-interface Progress {
-  pending: number;
-  executing: number;
-  successful: number;
-  failed: number;
-  all: number;
-}
-interface Bulk {
-  id: string;
-  generalStatus: string;
-  progress: Progress;
-  note?: string;
-}
-interface Op {
-  deviceId: string;
-  failureReason?: string;
-}
 
 let fleet: SimulatedDevices;
 
@@ -77,28 +60,6 @@ test.beforeAll(async ({}, testInfo) => {
 test.afterAll(async () => {
   await fleet?.stop();
 });
-
-const bulkOf = (id: string) => restOk<Bulk>(`/devicecontrol/bulkoperations/${id}`);
-
-async function finalBulk(id: string): Promise<Bulk> {
-  await expect
-    .poll(async () => (await bulkOf(id)).generalStatus, { timeout: 60_000 })
-    .toMatch(/^(SUCCESSFUL|FAILED)$/);
-  return bulkOf(id);
-}
-
-async function expectCounts(page: Page, progress: Progress) {
-  const summary = page.getByRole("region", { name: "Progress" });
-  for (const key of ["pending", "executing", "successful", "failed", "all"] as const)
-    await expect(summary.locator(`[data-count="${key}"] dd`)).toHaveText(String(progress[key]));
-}
-
-const children = async (id: string, status?: string) =>
-  (
-    await restOk<{ operations: Op[] }>(
-      `/devicecontrol/operations?bulkOperationId=${id}${status ? `&status=${status}` : ""}&pageSize=2000`,
-    )
-  ).operations;
 
 test("200 devices: select in the tree, dry run, restart in waves, triage the failures, retry one group", async ({
   page,
@@ -140,12 +101,12 @@ test("200 devices: select in the tree, dry run, restart in waves, triage the fai
   const final = await finalBulk(id);
   expect(final.progress.all).toBe(FLEET);
   expect(final.progress.failed, "the failure rate makes some restarts fail").toBeGreaterThan(0);
-  await expectCounts(page, final.progress);
+  await expectBulkCounts(page, final.progress);
   await expectNoReload(page);
 
   // Triage: the groups the platform's failed operations make, largest first.
   const byReason = new Map<string, string[]>();
-  for (const op of await children(id, "FAILED"))
+  for (const op of await bulkChildren(id, "FAILED"))
     byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
   const expected = [...byReason.entries()].sort(
     (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
@@ -174,6 +135,6 @@ test("200 devices: select in the tree, dry run, restart in waves, triage the fai
   const retried = await finalBulk(retryId);
   expect(retried.note).toBe(`Retry of #${id}: ${reason}`);
   expect(retried.progress.all).toBe(devices.length);
-  await expectCounts(page, retried.progress);
-  expect((await children(retryId)).map((o) => o.deviceId).sort()).toEqual([...devices].sort());
+  await expectBulkCounts(page, retried.progress);
+  expect((await bulkChildren(retryId)).map((o) => o.deviceId).sort()).toEqual([...devices].sort());
 });

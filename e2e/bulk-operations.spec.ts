@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { startSimulatedDevices, type SimulatedDevices } from "./support/devices";
 import {
@@ -8,6 +8,7 @@ import {
   registerAndAccept,
   restOk,
 } from "./support/emulator";
+import { bulkChildren, bulkOf, expectBulkCounts, finalBulk, type PlatformBulk } from "./support/bulk";
 import { runSuffix } from "./support/env";
 import { expectNoReload, markDocument } from "./support/page";
 
@@ -19,25 +20,6 @@ import { expectNoReload, markDocument } from "./support/page";
 
 const run = runSuffix();
 const serials = Array.from({ length: 8 }, (_, i) => `e2e-bulk-${run}-${i}`);
-
-interface Progress {
-  pending: number;
-  executing: number;
-  successful: number;
-  failed: number;
-  all: number;
-}
-interface Bulk {
-  id: string;
-  generalStatus: string;
-  progress: Progress;
-}
-interface Op {
-  id: string;
-  deviceId: string;
-  status: string;
-  failureReason?: string;
-}
 
 let fleet: SimulatedDevices;
 let group: string;
@@ -58,30 +40,7 @@ test.afterAll(async () => {
   await fleet?.stop();
 });
 
-const bulkOf = (id: string) => restOk<Bulk>(`/devicecontrol/bulkoperations/${id}`);
 const FINAL = ["SUCCESSFUL", "FAILED"];
-
-/** Waits until the platform says the bulk operation is over, and returns it as the platform has it. */
-async function finalBulk(id: string): Promise<Bulk> {
-  await expect
-    .poll(async () => (await bulkOf(id)).generalStatus, { timeout: 60_000 })
-    .toMatch(/^(SUCCESSFUL|FAILED)$/);
-  return bulkOf(id);
-}
-
-async function failedOps(id: string): Promise<Op[]> {
-  const page = await restOk<{ operations: Op[] }>(
-    `/devicecontrol/operations?bulkOperationId=${id}&status=FAILED&pageSize=2000`,
-  );
-  return page.operations;
-}
-
-/** The page shows exactly the platform's counts (the four statuses and the number of devices). */
-async function expectCounts(page: Page, progress: Progress) {
-  const summary = page.getByRole("region", { name: "Progress" });
-  for (const key of ["pending", "executing", "successful", "failed", "all"] as const)
-    await expect(summary.locator(`[data-count="${key}"] dd`)).toHaveText(String(progress[key]));
-}
 
 test("a bulk restart shows its progress live to the platform's final counts, triages failures, and retries one group", async ({
   page,
@@ -92,7 +51,7 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
   await expectNoSeriousA11yViolations(page, "the bulk operations list");
 
   // Scheduled a few seconds ahead: the page is open before the first operation exists.
-  const created = await restOk<Bulk>("/devicecontrol/bulkoperations", {
+  const created = await restOk<PlatformBulk>("/devicecontrol/bulkoperations", {
     body: {
       groupId: group,
       startDate: new Date(Date.now() + 3000).toISOString(),
@@ -108,7 +67,7 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
 
   const final = await finalBulk(created.id);
   expect(FINAL).toContain(final.generalStatus);
-  await expectCounts(page, final.progress);
+  await expectBulkCounts(page, final.progress);
   await expect(
     page
       .getByRole("region", { name: "Progress" })
@@ -118,7 +77,7 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
   expect(final.progress.failed, "the failure rate makes some restarts fail").toBeGreaterThan(0);
 
   // Triage: the groups the platform's failed operations make, largest first.
-  const failed = await failedOps(created.id);
+  const failed = await bulkChildren(created.id, "FAILED");
   const byReason = new Map<string, string[]>();
   for (const op of failed)
     byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
@@ -150,13 +109,9 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
   await expect(page.getByRole("link", { name: `bulk operation #${created.id}` })).toBeVisible();
 
   const retried = await finalBulk(retryId);
-  await expectCounts(page, retried.progress);
-  const children = await restOk<{ operations: Op[] }>(
-    `/devicecontrol/operations?bulkOperationId=${retryId}&pageSize=2000`,
-  );
-  expect(children.operations.map((o) => o.deviceId).sort()).toEqual([...devices].sort());
-  const note = (await bulkOf(retryId)) as Bulk & { note?: string };
-  expect(note.note).toBe(`Retry of #${created.id}: ${reason}`);
+  await expectBulkCounts(page, retried.progress);
+  expect((await bulkChildren(retryId)).map((o) => o.deviceId).sort()).toEqual([...devices].sort());
+  expect((await bulkOf(retryId)).note).toBe(`Retry of #${created.id}: ${reason}`);
   await expectNoSeriousA11yViolations(page, "a bulk operation's page");
   await expectNoReload(page);
 });
@@ -168,7 +123,7 @@ test("losing the event stream during a rollout shows the page as stale, and it c
   test.setTimeout(180_000);
   // The previous rollout restarted every agent: they are back and listening first.
   await expect.poll(() => fleet.devices.every((d) => d.status === "online"), { timeout: 60_000 }).toBe(true);
-  const created = await restOk<Bulk>("/devicecontrol/bulkoperations", {
+  const created = await restOk<PlatformBulk>("/devicecontrol/bulkoperations", {
     body: {
       groupId: group,
       startDate: new Date(Date.now() + 4000).toISOString(),
@@ -187,7 +142,7 @@ test("losing the event stream during a rollout shows the page as stale, and it c
   const final = await finalBulk(created.id);
   await context.setOffline(false);
 
-  await expectCounts(page, final.progress);
+  await expectBulkCounts(page, final.progress);
   await expect(summary.getByRole("status")).toHaveText("Live", { timeout: 60_000 });
   await expectNoReload(page);
 });
