@@ -3,8 +3,8 @@ import { managedObjectIdSchema } from "./device-tree";
 import {
   OPERATION_BASE_FIELDS,
   operationTypeOf,
+  operationPrototypeOf,
   type CreateOperation,
-  type SoftwareItem,
 } from "./operations";
 import type { SessionUserDto } from "./session";
 
@@ -192,48 +192,13 @@ export function filterOf(query: string): string {
 
 // ----- the operation ---------------------------------------------------------------------------------------------
 
-const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-function softwareSummary(items: SoftwareItem[]): string {
-  const parts = items.map((i) =>
-    i.action === "install" ? `install ${i.name} ${i.version}`.trim() : `remove ${i.name}`,
-  );
-  return clip(`Software update: ${parts.join(", ")}`);
-}
-
 /**
  * The operation every device gets for a send form's input: the same fragments and descriptions as for one device
- * (docs/platform-api.md §6). Software goes as `c8y_SoftwareUpdate` (install / delete per package): the other form,
+ * (operationPrototypeOf). Software goes as `c8y_SoftwareUpdate` (install / delete per package): the other form,
  * `c8y_SoftwareList`, is one device's complete desired list and means nothing across a fleet.
  */
 export function bulkPrototypeOf(input: CreateOperation): OperationPrototype {
-  switch (input.kind) {
-    case "restart":
-      return { description: "Restart device", c8y_Restart: {} };
-    case "configuration":
-      return { description: "Update configuration", c8y_Configuration: { config: input.config } };
-    case "firmware":
-      return {
-        description: clip(`Update firmware to ${input.name} ${input.version}`),
-        c8y_Firmware: { name: input.name, version: input.version, url: input.url },
-      };
-    case "shell":
-      return {
-        description: clip(`Execute shell command: ${input.command}`),
-        c8y_Command: { text: input.command },
-      };
-    case "software":
-      return {
-        description: softwareSummary(input.items),
-        c8y_SoftwareUpdate: input.items.map((i) => ({
-          name: i.name,
-          version: i.version,
-          url: i.url,
-          ...(i.softwareType ? { softwareType: i.softwareType } : {}),
-          action: i.action,
-        })),
-      };
-  }
+  return operationPrototypeOf(input);
 }
 
 // ----- who may ---------------------------------------------------------------------------------------------------

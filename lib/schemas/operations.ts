@@ -300,3 +300,52 @@ export const deviceOperationContextSchema = z.object({
   }),
 });
 export type DeviceOperationContext = z.infer<typeof deviceOperationContextSchema>;
+
+// ----- the operation a send form builds --------------------------------------------------------------------------
+
+const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function softwareSummary(items: SoftwareItem[]): string {
+  const parts = items.map((i) =>
+    i.action === "install" ? `install ${i.name} ${i.version}`.trim() : `remove ${i.name}`,
+  );
+  return clip(`Software update: ${parts.join(", ")}`);
+}
+
+/**
+ * The operation a send form's input becomes: its fragment and a `description` every UI shows (docs/platform-api.md
+ * §6). Software as `c8y_SoftwareUpdate` (install / delete per package); a device that only lists
+ * `c8y_SoftwareList` gets that form instead (lib/server/services/operations.ts).
+ */
+/** An operation's body before it has a device: a description and its fragments. */
+export type OperationPrototypeBody = { description: string } & Record<string, z.core.util.JSONType>;
+
+export function operationPrototypeOf(input: CreateOperation): OperationPrototypeBody {
+  switch (input.kind) {
+    case "restart":
+      return { description: "Restart device", c8y_Restart: {} };
+    case "configuration":
+      return { description: "Update configuration", c8y_Configuration: { config: input.config } };
+    case "firmware":
+      return {
+        description: clip(`Update firmware to ${input.name} ${input.version}`),
+        c8y_Firmware: { name: input.name, version: input.version, url: input.url },
+      };
+    case "shell":
+      return {
+        description: clip(`Execute shell command: ${input.command}`),
+        c8y_Command: { text: input.command },
+      };
+    case "software":
+      return {
+        description: softwareSummary(input.items),
+        c8y_SoftwareUpdate: input.items.map((i) => ({
+          name: i.name,
+          version: i.version,
+          url: i.url,
+          ...(i.softwareType ? { softwareType: i.softwareType } : {}),
+          action: i.action,
+        })),
+      };
+  }
+}

@@ -4,6 +4,7 @@ import {
   KIND_FRAGMENTS,
   OPERATION_BASE_FIELDS,
   OPERATION_KINDS,
+  operationPrototypeOf,
   operationStatusSchema,
   operationTypeOf,
   type CreateOperation,
@@ -264,15 +265,6 @@ export async function getDeviceOperationContext(
 
 // ----- writing -------------------------------------------------------------------------------------------------
 
-const clip = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-function softwareSummary(items: SoftwareItem[]): string {
-  const parts = items.map((i) =>
-    i.action === "install" ? `install ${i.name} ${i.version}`.trim() : `remove ${i.name}`,
-  );
-  return clip(`Software update: ${parts.join(", ")}`, 200);
-}
-
 /** `c8y_SoftwareList` is the complete desired set: what is installed, minus removals, plus installs. */
 function desiredSoftwareList(installed: InstalledSoftware[], items: SoftwareItem[]) {
   const byName = new Map(installed.map((s) => [s.name, s]));
@@ -294,44 +286,22 @@ function desiredSoftwareList(installed: InstalledSoftware[], items: SoftwareItem
   }));
 }
 
-/** The upstream body for one kind: the fragment the device listed, plus a `description` for every UI (§6). */
+/**
+ * The upstream body for one kind: the form's operation (operationPrototypeOf), except that a device listing only
+ * `c8y_SoftwareList` gets its complete desired list instead of per-package updates (§6).
+ */
 function operationBody(
   input: CreateOperation,
   fragment: string,
   context: DeviceOperationContext,
 ): Record<string, unknown> {
-  switch (input.kind) {
-    case "restart":
-      return { description: "Restart device", c8y_Restart: {} };
-    case "configuration":
-      return { description: "Update configuration", c8y_Configuration: { config: input.config } };
-    case "firmware":
-      return {
-        description: clip(`Update firmware to ${input.name} ${input.version}`, 200),
-        c8y_Firmware: { name: input.name, version: input.version, url: input.url },
-      };
-    case "shell":
-      return {
-        description: clip(`Execute shell command: ${input.command}`, 200),
-        c8y_Command: { text: input.command },
-      };
-    case "software":
-      if (fragment === "c8y_SoftwareList")
-        return {
-          description: softwareSummary(input.items),
-          c8y_SoftwareList: desiredSoftwareList(context.current.software, input.items),
-        };
-      return {
-        description: softwareSummary(input.items),
-        c8y_SoftwareUpdate: input.items.map((i) => ({
-          name: i.name,
-          version: i.version,
-          url: i.url,
-          ...(i.softwareType ? { softwareType: i.softwareType } : {}),
-          action: i.action,
-        })),
-      };
-  }
+  const prototype = operationPrototypeOf(input);
+  if (input.kind === "software" && fragment === "c8y_SoftwareList")
+    return {
+      description: prototype.description,
+      c8y_SoftwareList: desiredSoftwareList(context.current.software, input.items),
+    };
+  return prototype;
 }
 
 /**
