@@ -8,7 +8,13 @@ import {
   rest,
   restOk,
 } from "./support/emulator";
-import { bulkChildren, expectBulkCounts, finalBulk } from "./support/bulk";
+import {
+  bulkChildren,
+  expectBulkCounts,
+  expectFailureGroups,
+  expectedFailureGroups,
+  finalBulk,
+} from "./support/bulk";
 import { runSuffix } from "./support/env";
 import { expectNoReload, markDocument } from "./support/page";
 
@@ -105,19 +111,8 @@ test("200 devices: select in the tree, dry run, restart in waves, triage the fai
   await expectNoReload(page);
 
   // Triage: the groups the platform's failed operations make, largest first.
-  const byReason = new Map<string, string[]>();
-  for (const op of await bulkChildren(id, "FAILED"))
-    byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
-  const expected = [...byReason.entries()].sort(
-    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
-  );
-  await page.getByRole("tab", { name: /Failures/ }).click();
-  const groups = page.locator("li[data-failure-reason]");
-  await expect(groups).toHaveCount(expected.length);
-  for (const [i, [reason, devices]] of expected.entries()) {
-    await expect(groups.nth(i)).toHaveAttribute("data-failure-reason", reason);
-    await expect(groups.nth(i).locator('[data-count="devices"]')).toHaveText(String(devices.length));
-  }
+  const expected = await expectedFailureGroups(id);
+  const groups = await expectFailureGroups(page, expected);
 
   // Retry the largest group: a new bulk operation over exactly those devices, followed to its end.
   const [reason, devices] = expected[0]!;

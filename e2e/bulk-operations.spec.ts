@@ -8,7 +8,15 @@ import {
   registerAndAccept,
   restOk,
 } from "./support/emulator";
-import { bulkChildren, bulkOf, expectBulkCounts, finalBulk, type PlatformBulk } from "./support/bulk";
+import {
+  bulkChildren,
+  bulkOf,
+  expectBulkCounts,
+  expectFailureGroups,
+  expectedFailureGroups,
+  finalBulk,
+  type PlatformBulk,
+} from "./support/bulk";
 import { runSuffix } from "./support/env";
 import { expectNoReload, markDocument } from "./support/page";
 
@@ -77,20 +85,8 @@ test("a bulk restart shows its progress live to the platform's final counts, tri
   expect(final.progress.failed, "the failure rate makes some restarts fail").toBeGreaterThan(0);
 
   // Triage: the groups the platform's failed operations make, largest first.
-  const failed = await bulkChildren(created.id, "FAILED");
-  const byReason = new Map<string, string[]>();
-  for (const op of failed)
-    byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
-  const expected = [...byReason.entries()].sort(
-    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
-  );
-  await page.getByRole("tab", { name: /Failures/ }).click();
-  const groups = page.locator("li[data-failure-reason]");
-  await expect(groups).toHaveCount(expected.length);
-  for (const [i, [reason, devices]] of expected.entries()) {
-    await expect(groups.nth(i)).toHaveAttribute("data-failure-reason", reason);
-    await expect(groups.nth(i).locator('[data-count="devices"]')).toHaveText(String(devices.length));
-  }
+  const expected = await expectedFailureGroups(created.id);
+  const groups = await expectFailureGroups(page, expected);
   await expectNoSeriousA11yViolations(page, "a bulk operation's failure triage");
 
   // "Retry these" on the largest group, confirmed: a new bulk operation over exactly those devices opens.

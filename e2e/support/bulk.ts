@@ -47,3 +47,26 @@ export async function expectBulkCounts(page: Page, progress: BulkProgress) {
   for (const key of ["pending", "executing", "successful", "failed", "all"] as const)
     await expect(summary.locator(`[data-count="${key}"] dd`)).toHaveText(String(progress[key]));
 }
+
+/**
+ * The failure groups the platform implies for a bulk operation: its FAILED children grouped by reason, largest
+ * group first (ties by reason), each with its devices.
+ */
+export async function expectedFailureGroups(id: string): Promise<[reason: string, devices: string[]][]> {
+  const byReason = new Map<string, string[]>();
+  for (const op of await bulkChildren(id, "FAILED"))
+    byReason.set(op.failureReason ?? "", [...(byReason.get(op.failureReason ?? "") ?? []), op.deviceId]);
+  return [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+}
+
+/** The Failures tab shows exactly these groups, in this order, with their device counts. */
+export async function expectFailureGroups(page: Page, expected: [reason: string, devices: string[]][]) {
+  await page.getByRole("tab", { name: /Failures/ }).click();
+  const groups = page.locator("li[data-failure-reason]");
+  await expect(groups).toHaveCount(expected.length);
+  for (const [i, [reason, devices]] of expected.entries()) {
+    await expect(groups.nth(i)).toHaveAttribute("data-failure-reason", reason);
+    await expect(groups.nth(i).locator('[data-count="devices"]')).toHaveText(String(devices.length));
+  }
+  return groups;
+}
