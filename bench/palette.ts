@@ -1,6 +1,6 @@
 // The command palette at fleet scale: 100,000 devices (and 200 groups) seeded into the emulator's data directory,
 // then (1) the BFF search call per keystroke of typed sequences against the same platform calls made directly
-// (the baseline), (2) in Chromium, one keystroke to the first results painted (the palette's debounce included)
+// (the baseline), (2) in Chromium, a keystroke to its results painted, after a pause and within a fast burst of keys
 // and the first Ctrl-K (the palette's code fetched on first use), (3) the palette's cost in first-load JS: every
 // route's first-load chunks of this build against a private build with the palette stubbed out. Needs a
 // production build (`npm run build`); `npx tsx bench/palette.ts` or `npm run bench -- palette`.
@@ -22,6 +22,7 @@ import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { externalIdStore } from "../emulator/platform/api/identity/store.js";
 import { inventoryStore } from "../emulator/platform/api/inventory/store.js";
+import { SEARCH_DEBOUNCE_MS } from "../components/palette/use-palette-search.js";
 import { startConsole } from "../e2e/support/console.js";
 import { type Bench, ms, root, startEmulatorProcess, summarise } from "./lib.js";
 import { openSeeder } from "./seed.js";
@@ -157,25 +158,72 @@ async function perKeystroke(words: string[], call: (q: string) => Promise<unknow
 
 // In-page scripts as text: the bench runs through tsx, whose helpers a function passed to evaluate would lack.
 
-/** Sets the palette's field as a keystroke does (React listens to `input`); resolves when `expect` is painted. */
-const keystrokeToResults = (text: string, expect: string) => `new Promise((resolve) => {
+/**
+ * Types `text` into the palette's field as keystrokes do (React listens to `input`), one prefix every `gapMs`
+ * (0: the whole text at once, as a paste or a single keystroke), and resolves with the time from the last
+ * keystroke to the frame after the field's own answer is painted: the `expect` row on screen and the live region
+ * no longer saying that devices are being searched (so an earlier prefix's rows do not count).
+ */
+const typeToResults = (text: string, expect: string, gapMs: number) => `new Promise((resolve, reject) => {
   const input = document.querySelector('[data-command-palette] [role="combobox"]');
+  const live = document.querySelector('[data-command-palette] [role="status"]');
   const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
-  const has = () => [...document.querySelectorAll('[role="option"]')].some((o) => o.textContent.includes(${JSON.stringify(expect)}));
-  const t0 = performance.now();
-  const done = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
-  const observer = new MutationObserver(() => { if (has()) { observer.disconnect(); done(); } });
+  const text = ${JSON.stringify(text)};
+  const keys = ${gapMs} > 0 ? [...text].map((_, i) => text.slice(0, i + 1)) : [text];
+  const answered = () =>
+    !live.textContent.includes("searching") &&
+    [...document.querySelectorAll('[role="option"]')].some((o) => o.textContent.includes(${JSON.stringify(expect)}));
+  let t0 = 0;
+  // The palette shows the last answer at once when the same text comes back; a sample must see its own search.
+  let searched = false;
+  const observer = new MutationObserver(() => {
+    if (t0 === 0) return;
+    searched ||= live.textContent.includes("searching");
+    if (!searched || !answered()) return;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
+  });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  set.call(input, ${JSON.stringify(text)});
-  input.dispatchEvent(new Event("input", { bubbles: true }));
+  const press = (i) => {
+    if (i === keys.length - 1) {
+      t0 = performance.now();
+      // Within a burst the field is still searching for the previous key; that search is replaced, not answered.
+      searched = live.textContent.includes("searching");
+    }
+    set.call(input, keys[i]);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    if (i < keys.length - 1) setTimeout(() => press(i + 1), ${gapMs});
+  };
+  press(0);
+  setTimeout(() => {
+    observer.disconnect();
+    reject(new Error("no answer for " + text + " within 10 s: " + (searched ? "" : "never searched; ") + live.textContent));
+  }, 10000);
 })`;
 
+/** Empties the field, then leaves it alone for longer than the palette's pause, so the next keystroke follows one. */
 const clearField = `new Promise((resolve) => {
   const input = document.querySelector('[data-command-palette] [role="combobox"]');
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, "");
   input.dispatchEvent(new Event("input", { bubbles: true }));
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(null)));
+  setTimeout(() => requestAnimationFrame(() => resolve(null)), ${2 * SEARCH_DEBOUNCE_MS});
 })`;
+
+/** Ctrl-K (a keydown as the browser sends it) to the frame after the palette's field is on screen. */
+const ctrlKToField = `new Promise((resolve) => {
+  const field = () => document.querySelector('[data-command-palette] [role="combobox"]');
+  const t0 = performance.now();
+  const observer = new MutationObserver(() => {
+    if (!field()) return;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
+  });
+  observer.observe(document.body, { subtree: true, childList: true });
+  document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true, bubbles: true, cancelable: true }));
+})`;
+
+/** A fast typist's pace: keys closer together than the palette's pause, so only the last one searches. */
+const BURST_GAP_MS = 40;
 
 async function browserFigures(url: string, cookie: string, cases: { q: string; expect: string }[]) {
   const browser = await chromium.launch({
@@ -187,23 +235,35 @@ async function browserFigures(url: string, cookie: string, cases: { q: string; e
     const eq = cookie.indexOf("=");
     await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url }]);
     const page = await context.newPage();
-    // The first Ctrl-K fetches the palette's code; after a reload it comes from the browser's cache.
+    // The first Ctrl-K fetches the palette's code; after a reload it comes from the browser's cache; once the
+    // palette has been open on a page, closing and opening it again only mounts it.
     const firstOpen: number[] = [];
+    const reopen: number[] = [];
     for (let run = 0; run < 5; run++) {
       await page.goto(`${url}/operations`);
       await page.getByRole("heading", { level: 1 }).waitFor();
-      const t = performance.now();
-      await page.keyboard.press("Control+k");
-      await page.getByRole("dialog", { name: "Command palette" }).getByRole("combobox").waitFor();
-      firstOpen.push(performance.now() - t);
+      await page.waitForLoadState("networkidle");
+      firstOpen.push(await page.evaluate<number>(ctrlKToField));
+      for (let again = 0; again < 4; again++) {
+        await page.keyboard.press("Escape");
+        await page.getByRole("dialog", { name: "Command palette" }).waitFor({ state: "detached" });
+        reopen.push(await page.evaluate<number>(ctrlKToField));
+      }
     }
-    const samples: number[] = [];
+    const afterPause: number[] = [];
+    const burst: number[] = [];
     for (let i = 0; i < BROWSER_SAMPLES; i++) {
       const c = cases[i % cases.length]!;
       await page.evaluate(clearField);
-      samples.push(await page.evaluate<number>(keystrokeToResults(c.q, c.expect)));
+      afterPause.push(await page.evaluate<number>(typeToResults(c.q, c.expect, 0)));
+      if (i % 3 === 0) {
+        // A text other than this sample's and the next one's.
+        const other = cases[(i + 3) % cases.length]!;
+        await page.evaluate(clearField);
+        burst.push(await page.evaluate<number>(typeToResults(other.q, other.expect, BURST_GAP_MS)));
+      }
     }
-    return { firstOpen, samples };
+    return { firstOpen, reopen, afterPause, burst };
   } finally {
     await browser.close();
   }
@@ -355,8 +415,10 @@ export const paletteBench: Bench = {
         if (first) cases.push({ q, expect: first.name ?? first.id });
       }
       const browser = await browserFigures(consoleApp.url, cookie, cases);
-      const k = summarise(browser.samples);
+      const k = summarise(browser.afterPause);
+      const kb2 = summarise(browser.burst);
       const cached = summarise(browser.firstOpen.slice(1));
+      const again = summarise(browser.reopen);
 
       copy = await buildWithoutPalette();
       const paletteChunks = chunksWith(nextDir, "a page or an action");
@@ -384,11 +446,13 @@ export const paletteBench: Bench = {
           "| --- | --- | --- | --- |",
           `| baseline: the same platform calls made directly (id, 2 identity look-ups, name query; ids read when found) | ${d.n} | ${ms(d.p50)} | ${ms(d.p99)} |`,
           `| BFF \`GET /api/search?q=\` per keystroke (every prefix of ${words.length} typed texts, 3 rounds) | ${b.n} | ${ms(b.p50)} | ${ms(b.p99)} |`,
-          `| Chromium: one keystroke to the first results painted (80 ms debounce included) | ${k.n} | ${ms(k.p50)} | ${ms(k.p99)} |`,
+          `| Chromium: a keystroke after a pause (or a paste) to its results painted | ${k.n} | ${ms(k.p50)} | ${ms(k.p99)} |`,
+          `| Chromium: typed at ${BURST_GAP_MS} ms a key, the last keystroke to its results painted (${SEARCH_DEBOUNCE_MS} ms pause included) | ${kb2.n} | ${ms(kb2.p50)} | ${ms(kb2.p99)} |`,
           `| Chromium: the very first Ctrl-K to the palette's field on screen (its code fetched) | 1 | ${ms(browser.firstOpen[0]!)} | – |`,
           `| Chromium: Ctrl-K to the field after a reload (code from the browser's cache) | ${cached.n} | ${ms(cached.p50)} | ${ms(cached.p99)} |`,
+          `| Chromium: Ctrl-K to the field again on the same page (closed with Esc, code loaded) | ${again.n} | ${ms(again.p50)} | ${ms(again.p99)} |`,
           "",
-          `Goal: keystroke to first results p50 under 150 ms: ${k.p50 < 150 ? "met" : "not met"} (Chromium, measured from the input event to the frame after the expected row appeared).`,
+          `Goal: keystroke to first results p50 under 150 ms: ${k.p50 < 150 ? "met" : "not met"} (Chromium, a keystroke after a pause, measured from the input event to the frame after the expected row appeared); within a burst of keys the palette waits for an ${SEARCH_DEBOUNCE_MS} ms pause instead (the second Chromium row).`,
           "Typed texts: " +
             words.map((w) => `\`${w}\``).join(", ") +
             "; the BFF and the direct calls alternate by round, one client, the console (`next start`) and the emulator each in their own process.",

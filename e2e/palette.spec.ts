@@ -128,3 +128,27 @@ test("? lists the shortcuts; g o and ] work, but never while typing in a field",
   await page.keyboard.press("o");
   await expect(page).toHaveURL(/\/operations/);
 });
+
+test("when the palette's code cannot be fetched, the operator is told, and the next Ctrl-K opens it", async ({
+  page,
+}) => {
+  await page.goto("/operations");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await keysReady(page);
+  // Every script fetched from now on fails, as when the console was redeployed or the network dropped.
+  let refused = 0;
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    refused++;
+    await route.abort("internetdisconnected");
+  });
+  await page.keyboard.press("Control+k");
+  await expect(page.getByRole("region", { name: "Notifications" })).toContainText(
+    "The command palette could not be loaded",
+  );
+  expect(refused).toBeGreaterThan(0);
+  await expect(palette(page)).toBeHidden();
+
+  await page.unroute("**/_next/static/chunks/**");
+  await page.keyboard.press("Control+k");
+  await expect(field(page)).toBeFocused();
+});

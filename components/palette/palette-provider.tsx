@@ -1,24 +1,21 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { GO_TO } from "@/components/shortcuts/go-to";
 import type { Shortcut } from "@/components/shortcuts/key-sequences";
 import { useGlobalKeys } from "@/components/shortcuts/use-global-keys";
 import { useSessionUser } from "@/components/shell/session-user-provider";
+import { useToast } from "@/components/ui/toast";
 import { LINKS } from "@/components/shell/nav-links";
 import { Contributions } from "./contributions";
 import { PaletteContext, type PaletteAction, type PaletteRegistry } from "./palette-context";
 import { recentStorageKey } from "./recent";
+import { useOnDemand } from "./use-on-demand";
 
 // Loaded on first use (the first Ctrl-K, `/`, `?` or click on the trigger), never with a page: docs/command-palette.md.
 export const loadPalette = () => import("./command-palette");
-const CommandPalette = dynamic(() => loadPalette().then((m) => m.CommandPalette), { ssr: false });
-const ShortcutsHelpDialog = dynamic(
-  () => import("@/components/shortcuts/shortcuts-help-dialog").then((m) => m.ShortcutsHelpDialog),
-  { ssr: false },
-);
+const loadHelp = () => import("@/components/shortcuts/shortcuts-help-dialog");
 
 const PAGES = LINKS.map(({ href, label }) => ({ href, label }));
 
@@ -57,19 +54,30 @@ export function PaletteProvider({ children }: { children: ReactNode }) {
     onHelp: registry.openHelp,
   });
 
+  const toast = useToast();
   const close = () => setOpen(null);
+  const notLoaded = (what: string) => () => {
+    setOpen(null);
+    toast({
+      tone: "error",
+      title: `The ${what} could not be loaded`,
+      description: "Check the connection to the console, then press the key again.",
+    });
+  };
+  const palette = useOnDemand(loadPalette, open === "palette", notLoaded("command palette"));
+  const help = useOnDemand(loadHelp, open === "help", notLoaded("shortcuts help"));
   return (
     <PaletteContext.Provider value={registry}>
       {children}
-      {open === "palette" && (
-        <CommandPalette
+      {open === "palette" && palette && (
+        <palette.CommandPalette
           onClose={close}
           navigate={(href) => router.push(href)}
           pages={PAGES}
           recentKey={recentStorageKey(user.tenant, user.username)}
         />
       )}
-      {open === "help" && <ShortcutsHelpDialog open onClose={close} />}
+      {open === "help" && help && <help.ShortcutsHelpDialog open onClose={close} />}
     </PaletteContext.Provider>
   );
 }

@@ -39,23 +39,45 @@ function setup() {
 }
 
 describe("usePaletteSearch (manual clock)", () => {
-  it("waits for a pause in typing, then asks once for the latest text", () => {
+  it("searches at once for a keystroke after a pause", () => {
+    const { bff, type, last } = setup();
+    type("p");
+    expect(bff.calls.map((c) => c.q)).toEqual(["p"]);
+    expect(last()).toMatchObject({ status: "loading", q: "p" });
+    act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS));
+    type("pu");
+    expect(bff.calls.map((c) => c.q)).toEqual(["p", "pu"]);
+    expect(bff.calls[0]!.signal.aborted).toBe(true);
+  });
+
+  it("in a burst of keystrokes, waits for a pause, then asks once for the latest text", () => {
     const { bff, type, last } = setup();
     type("p");
     act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1));
     type("pu");
     act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1));
     type("pump");
-    expect(bff.calls).toEqual([]);
+    expect(bff.calls.map((c) => c.q)).toEqual(["p"]);
+    expect(bff.calls[0]!.signal.aborted).toBe(true);
     expect(last()).toMatchObject({ status: "loading", q: "pump" });
+    act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1));
+    expect(bff.calls.map((c) => c.q)).toEqual(["p"]);
+    act(() => void vi.advanceTimersByTime(1));
+    expect(bff.calls.map((c) => c.q)).toEqual(["p", "pump"]);
+  });
+
+  it("a trailing space is not a new search", () => {
+    const { bff, type } = setup();
+    type("pump");
     act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS));
-    expect(bff.calls.map((c) => c.q)).toEqual(["pump"]);
+    type("pump ");
+    act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS));
+    expect(bff.calls.map((c) => [c.q, c.signal.aborted])).toEqual([["pump", false]]);
   });
 
   it("aborts the call in flight when the text changes, and never shows its late answer", async () => {
     const { bff, type, last } = setup();
     type("pump");
-    act(() => void vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS));
     type("pump 7");
     expect(bff.calls[0]!.signal.aborted).toBe(true);
     await act(async () => {
