@@ -1,9 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { Clock, Hourglass, Layers, ListChecks, RefreshCw, Unplug, WifiOff, XCircle } from "lucide-react";
-import { overviewQueries } from "@/lib/queries/overview";
+import { overviewQueries, refreshOverview } from "@/lib/queries/overview";
 import type { OverviewDto } from "@/lib/schemas/overview";
 import { Button } from "@/components/ui/button";
 import { ErrorState } from "@/components/ui/error-state";
@@ -87,6 +87,7 @@ function cards(data: OverviewDto | undefined): (OverviewCardProps & { key: strin
 
 /** The overview's cards, refreshed every few seconds; a failing count shows on its own card. */
 export function OverviewView() {
+  const queryClient = useQueryClient();
   const overview = useQuery(overviewQueries.counts());
   if (overview.isError && !overview.data)
     return (
@@ -108,7 +109,7 @@ export function OverviewView() {
           </span>
         )}
         {/* Never disabled by the background refresh: the operator's click must always land. */}
-        <Button onClick={() => void overview.refetch()} variant="secondary">
+        <Button onClick={() => void refreshOverview(queryClient).catch(() => undefined)} variant="secondary">
           <RefreshCw className={clsx("size-4", overview.isFetching && "animate-spin")} aria-hidden="true" />
           Refresh
         </Button>

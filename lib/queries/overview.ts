@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/react-query";
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import { overviewDtoSchema } from "@/lib/schemas/overview";
 import { apiFetch } from "./api-client";
 
@@ -13,12 +13,31 @@ export const overviewKeys = {
   all: ["overview"] as const,
 };
 
+function fetchOverview(signal: AbortSignal, fresh: boolean) {
+  return apiFetch(fresh ? "/api/overview?fresh=true" : "/api/overview", {
+    schema: overviewDtoSchema,
+    signal,
+  });
+}
+
 export const overviewQueries = {
   counts: () =>
     queryOptions({
       queryKey: overviewKeys.all,
-      queryFn: ({ signal }) => apiFetch("/api/overview", { schema: overviewDtoSchema, signal }),
+      queryFn: ({ signal }) => fetchOverview(signal, false),
       refetchInterval: OVERVIEW_REFRESH_MS,
       staleTime: 5_000,
     }),
 };
+
+/**
+ * The operator's Refresh: the same cache entry, but counts the BFF keeps between reads (the registrations) are
+ * read anew, as on a page load; the background refresh takes them as kept (docs/fleet-overview.md).
+ */
+export function refreshOverview(client: QueryClient) {
+  return client.fetchQuery({
+    queryKey: overviewKeys.all,
+    queryFn: ({ signal }) => fetchOverview(signal, true),
+    staleTime: 0,
+  });
+}

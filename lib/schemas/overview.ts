@@ -38,3 +38,9 @@ export const overviewDtoSchema = z.object({
   failedWithinHours: z.number().int(),
 });
 export type OverviewDto = z.infer<typeof overviewDtoSchema>;
+
+/**
+ * `GET /api/overview?fresh=true`: the operator asked (Refresh); counts kept between reads (the registrations) are
+ * read anew, as on a page load. The background refresh leaves it out.
+ */
+export const overviewQuerySchema = z.object({ fresh: z.enum(["true", "false"]).optional() });

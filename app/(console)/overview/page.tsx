@@ -17,7 +17,7 @@ export default async function OverviewPage() {
   const queryClient = new QueryClient();
   await queryClient.prefetchQuery({
     ...overviewQueries.counts(),
-    queryFn: () => getOverview(registrations, platform),
+    queryFn: () => getOverview(registrations, platform, { fresh: true }),
   });
   return (
     <>

@@ -7,6 +7,7 @@ import { GET as byConnection } from "@/app/api/devices/connection/route";
 import { GET as getDevice } from "@/app/api/devices/[id]/route";
 import { GET as search } from "@/app/api/devices/search/route";
 import { GET as overview } from "@/app/api/overview/route";
+import { RegistrationViews, setRegistrationViews } from "@/lib/server/registrations-view";
 import { RawClient } from "../../../emulator/platform/realtime/__tests__/support.js";
 import { ManualTime } from "../../../tests/support/manual-time.js";
 import { startTestPlatform, type TestPlatform } from "../../../tests/support/platform.js";
@@ -191,6 +192,37 @@ describe("GET /api/overview", () => {
     ]);
     // The registrations cannot be filtered by the platform: their list is read (one page here).
     expect(proxy.calls.filter((c) => c.path.startsWith("/devicecontrol/newDeviceRequests"))).toHaveLength(1);
+  });
+
+  it("reads the registrations anew when the operator asks (fresh=true), as on a page load", async () => {
+    // The shared registrations view with its clock stopped: between two checks it answers from memory.
+    const stopped = { now: () => 0, setTimeout: () => ({ cancel: () => undefined }) };
+    const previous = setRegistrationViews(new RegistrationViews({ clock: stopped }));
+    try {
+      const before = await call(overview, "/api/overview", { cookie });
+      expect(before.json.counts.registrationsPending).toEqual({ ok: true, count: 2 });
+      // A device knocks outside the console: the background refresh may not know it yet...
+      await knockedRequest("overview-knock-3");
+      const kept = await call(overview, "/api/overview", { cookie });
+      expect(kept.json.counts.registrationsPending).toEqual({ ok: true, count: 2 });
+      // ...the operator's Refresh does.
+      proxy.calls.length = 0;
+      const after = await call(overview, "/api/overview?fresh=true", { cookie });
+      expect(after.status).toBe(200);
+      expect(after.json.counts.registrationsPending).toEqual({ ok: true, count: 3 });
+      expect(proxy.calls.filter((c) => c.path.startsWith("/devicecontrol/newDeviceRequests"))).toHaveLength(
+        1,
+      );
+    } finally {
+      setRegistrationViews(previous ?? new RegistrationViews());
+      await platform("/devicecontrol/newDeviceRequests/overview-knock-3", "DELETE");
+    }
+  });
+
+  it("refuses a fresh flag it does not know with 422", async () => {
+    const a = await call(overview, "/api/overview?fresh=yes", { cookie });
+    expect(a.status).toBe(422);
+    expect(a.json.error.fields).toHaveProperty("fresh");
   });
 
   it("shows a failing count on its card and answers the others", async () => {
