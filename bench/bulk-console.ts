@@ -7,23 +7,22 @@
 // `npx tsx bench/bulk-console.ts` or `npm run bench -- bulk-console`. Smaller runs: BULK_CONSOLE_AGENTS,
 // BULK_CONSOLE_RUNS, BULK_CONSOLE_FAILURE_RATE (share of restarts that fail, as `--failure-rate` of the devices CLI).
 import { chromium, type Page } from "@playwright/test";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startConsole } from "../e2e/support/console.js";
-import { LineCounter, ONLINE } from "./devices-fleet.js";
+import { ONLINE, adminCall as call, spawnAgents } from "./agent-fleet.js";
 import {
   type Bench,
   type EmulatorProcess,
   ms,
-  registerDevices,
   root,
+  signInToConsole,
   startEmulatorProcess,
   summarise,
 } from "./lib.js";
-import { firstLoad, signIn } from "./palette.js";
+import { firstLoad } from "./palette.js";
 import { LongPollSubscriber } from "./realtime-latency.js";
 
 const AGENTS = Number(process.env.BULK_CONSOLE_AGENTS ?? 1000);
@@ -39,21 +38,6 @@ const KEYS = ["pending", "executing", "successful", "failed", "all"] as const;
 
 type Json = Record<string, unknown>;
 type Progress = Record<(typeof KEYS)[number], number>;
-
-async function call(
-  emu: EmulatorProcess,
-  path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<Json> {
-  const res = await fetch(`${emu.url}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: emu.adminAuth, "content-type": "application/json", accept: "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (res.status >= 300)
-    throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? {} : ((await res.json()) as Json);
-}
 
 const countsKey = (p: Progress) => KEYS.map((k) => p[k]).join("/");
 
@@ -252,26 +236,14 @@ export const bulkConsoleBench: Bench = {
       return { lines: ["Skipped: no production build (run `npm run build` first)."] };
     const loadBefore = loadavg();
     const emu = await startEmulatorProcess();
-    const dataDir = mkdtempSync(join(tmpdir(), "c8y-bulk-console-fleet-"));
     const consoleDir = mkdtempSync(join(tmpdir(), "c8y-bulk-console-"));
-    const prefix = "bulkui-";
-    const fleet = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        join(root, "emulator", "devices", "main.ts"),
-        ...["--url", emu.url, "--count", String(AGENTS), "--prefix", prefix, "--data", dataDir],
-        ...["--poll-interval", "1000", "--op-duration", "0", "--reboot-duration", String(REBOOT_MS)],
-        ...["--failure-rate", String(FAILURE_RATE)],
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, C8Y_BOOTSTRAP_PASSWORD: emu.bootstrapPassword },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    const online = new LineCounter(fleet, [ONLINE]);
+    const fleet = spawnAgents(emu, {
+      count: AGENTS,
+      prefix: "bulkui-",
+      rebootMs: REBOOT_MS,
+      failureRate: FAILURE_RATE,
+    });
+    const online = fleet.lines;
     const watch = new Watch();
     const subscriber = new LongPollSubscriber(
       `${emu.url}/notification/realtime`,
@@ -281,17 +253,7 @@ export const bulkConsoleBench: Bench = {
     let consoleApp: Awaited<ReturnType<typeof startConsole>> | undefined;
     let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
     try {
-      const ids = Array.from({ length: AGENTS }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
-      await registerDevices(emu, ids);
-      await pollUntil(
-        "every agent to knock",
-        async () =>
-          (
-            (await call(emu, "/devicecontrol/newDeviceRequests?pageSize=2000")).newDeviceRequests as Json[]
-          ).filter((r) => r.status === "PENDING_ACCEPTANCE").length,
-        (n) => n >= AGENTS,
-      );
-      await call(emu, "/devicecontrol/newDeviceRequests/acceptAll", { method: "POST" });
+      await fleet.admit();
       await online.reach(ONLINE, AGENTS, "every agent to come online");
       let expectedOnline = AGENTS;
       await subscriber.start(["/operations/*", "/bulkOperations/*"]);
@@ -323,7 +285,7 @@ export const bulkConsoleBench: Bench = {
         DATA_DIR: consoleDir,
         SESSION_PASSWORD: "bench-session-password-at-least-32-characters",
       });
-      const cookie = await signIn(consoleApp.url, emu.tenant, emu.adminPassword);
+      const cookie = await signInToConsole(consoleApp.url, emu);
       browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
         args: ["--no-sandbox", "--disable-gpu"],
@@ -414,13 +376,8 @@ export const bulkConsoleBench: Bench = {
       await browser?.close();
       await consoleApp?.stop();
       await subscriber.stop().catch(() => undefined);
-      if (fleet.exitCode === null && fleet.signalCode === null) {
-        const exited = new Promise((resolve) => fleet.once("exit", resolve));
-        fleet.kill("SIGTERM");
-        await exited;
-      }
+      await fleet.stop();
       await emu.stop();
-      rmSync(dataDir, { recursive: true, force: true });
       rmSync(consoleDir, { recursive: true, force: true });
     }
   },

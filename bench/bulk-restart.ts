@@ -2,19 +2,8 @@
 // and how far the bulk operation's progress trails its children. Baseline in the same run: the same 1,000 restarts
 // POSTed one by one (20 in flight). The agents run in their own process (`npm run devices`), the emulator in its
 // own; the bench process watches both on /notification/realtime (/operations/* and /bulkOperations/*) and REST.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { LineCounter, ONLINE } from "./devices-fleet.js";
-import {
-  type Bench,
-  type EmulatorProcess,
-  pool,
-  registerDevices,
-  root,
-  startEmulatorProcess,
-} from "./lib.js";
+import { ONLINE, adminCall as call, spawnAgents } from "./agent-fleet.js";
+import { type Bench, pool, startEmulatorProcess } from "./lib.js";
 import { LongPollSubscriber } from "./realtime-latency.js";
 
 const AGENTS = 1000;
@@ -94,45 +83,13 @@ class Watch {
   }
 }
 
-async function call(
-  emu: EmulatorProcess,
-  path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<Json> {
-  const res = await fetch(`${emu.url}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: emu.adminAuth, "content-type": "application/json", accept: "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (res.status >= 300)
-    throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? {} : ((await res.json()) as Json);
-}
-
 export const bulkRestartBench: Bench = {
   name: "bulk-restart",
   title: "Emulator: a bulk restart over 1,000 simulated agents (ramp 0) vs the same restarts one by one",
   async run() {
     const emu = await startEmulatorProcess();
-    const dataDir = mkdtempSync(join(tmpdir(), "c8y-bulk-fleet-"));
-    const prefix = "bulk-";
-    const fleet = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        join(root, "emulator", "devices", "main.ts"),
-        ...["--url", emu.url, "--count", String(AGENTS), "--prefix", prefix, "--data", dataDir],
-        ...["--poll-interval", "1000", "--op-duration", "0", "--reboot-duration", String(REBOOT_MS)],
-        ...["--failure-rate", "0"],
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, C8Y_BOOTSTRAP_PASSWORD: emu.bootstrapPassword },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    const online = new LineCounter(fleet, [ONLINE]);
+    const fleet = spawnAgents(emu, { count: AGENTS, prefix: "bulk-", rebootMs: REBOOT_MS });
+    const online = fleet.lines;
     const watch = new Watch();
     // One session for both channels: a child's UPDATE and its bulk operation's UPDATE travel the same way.
     const subscriber = new LongPollSubscriber(
@@ -141,15 +98,7 @@ export const bulkRestartBench: Bench = {
       (m) => (m.channel.startsWith("/bulkOperations/") ? watch.onBulk(m) : watch.onOperation(m)),
     );
     try {
-      const ids = Array.from({ length: AGENTS }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
-      await registerDevices(emu, ids);
-      for (;;) {
-        const body = await call(emu, "/devicecontrol/newDeviceRequests?pageSize=2000");
-        const knocked = (body.newDeviceRequests as Json[]).filter((r) => r.status === "PENDING_ACCEPTANCE");
-        if (knocked.length === AGENTS) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      await call(emu, "/devicecontrol/newDeviceRequests/acceptAll", { method: "POST" });
+      await fleet.admit();
       await online.reach(ONLINE, AGENTS, "every agent to come online");
       await subscriber.start(["/operations/*", "/bulkOperations/*"]);
       // The vendor UI's way: a hidden dynamic group for the devices, then the bulk operation on it.
@@ -239,13 +188,8 @@ export const bulkRestartBench: Bench = {
       };
     } finally {
       await subscriber.stop().catch(() => undefined);
-      if (fleet.exitCode === null && fleet.signalCode === null) {
-        const exited = new Promise((resolve) => fleet.once("exit", resolve));
-        fleet.kill("SIGTERM");
-        await exited;
-      }
+      await fleet.stop();
       await emu.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   },
 };

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startConsole } from "../e2e/support/console.js";
-import { type Bench, ms, pool, root, startEmulatorProcess, summarise } from "./lib.js";
+import { type Bench, ms, pool, root, signInToConsole, startEmulatorProcess, summarise } from "./lib.js";
 
 const REGIONS = 10;
 const SITES_PER_REGION = 10;
@@ -137,17 +137,6 @@ async function timed(samples: number, fn: () => Promise<unknown>): Promise<{ p50
   return summarise(times);
 }
 
-async function signInToConsole(url: string, tenant: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-c8y-console": "1" },
-    body: JSON.stringify({ tenant, username: "admin", password }),
-  });
-  const cookie = res.headers.get("set-cookie")?.split(";")[0];
-  if (res.status !== 200 || !cookie) throw new Error(`console sign-in answered ${res.status}`);
-  return cookie;
-}
-
 interface ScrollFigures {
   maxRows: number;
   maxNodes: number;
@@ -265,7 +254,7 @@ export const deviceTreeBench: Bench = {
         DATA_DIR: dataDir,
         SESSION_PASSWORD: "bench-session-password-at-least-32-characters",
       });
-      const cookie = await signInToConsole(consoleApp.url, emu.tenant, emu.adminPassword);
+      const cookie = await signInToConsole(consoleApp.url, emu);
       const bff = new Api(consoleApp.url, { cookie });
       const flags = "withChildren=false&withChildrenCount=true";
       const deepPage = Math.floor(BIG_CHILDREN / PAGE) - 10;

@@ -3,20 +3,10 @@
 // Baseline in the same run: the same command with 10 agents, so the per-agent cost can be told from the fixed
 // cost of a Node process. The fleet and the emulator each run in their own process; the figures come from
 // /proc of the fleet's process. Run alone with `npx tsx bench/devices-fleet.ts`, or via `npm run bench`.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import {
-  type Bench,
-  type EmulatorProcess,
-  pool,
-  registerDevices,
-  root,
-  startEmulatorProcess,
-} from "./lib.js";
+import { ONLINE, spawnAgents } from "./agent-fleet.js";
+import { type Bench, type EmulatorProcess, pool, startEmulatorProcess } from "./lib.js";
 
 const FLEETS = [10, 1000];
 const IDLE_MS = 30_000;
@@ -56,99 +46,18 @@ function sockets(pid: number): number {
   return n;
 }
 
-/** Counts the fleet's log lines that match, and resolves when a count is reached. */
-export class LineCounter {
-  private readonly counts = new Map<RegExp, number>();
-  private waiters: { re: RegExp; n: number; resolve: () => void }[] = [];
-
-  constructor(child: ChildProcess, patterns: RegExp[]) {
-    for (const re of patterns) this.counts.set(re, 0);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      for (const re of patterns) if (re.test(line)) this.counts.set(re, this.counts.get(re)! + 1);
-      this.waiters = this.waiters.filter((w) => {
-        if (this.counts.get(w.re)! < w.n) return true;
-        w.resolve();
-        return false;
-      });
-    });
-  }
-
-  count(re: RegExp): number {
-    return this.counts.get(re)!;
-  }
-
-  reach(re: RegExp, n: number, what: string, limitMs = 300_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), limitMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (this.count(re) >= n) done();
-      else this.waiters.push({ re, n, resolve: done });
-    });
-  }
-}
-
-/** What an agent of `npm run devices` prints once its operations notifications are up. */
-export const ONLINE = /connected: looking for PENDING operations/;
 const SUCCESSFUL = /\(c8y_Command\) → SUCCESSFUL/;
 
 async function measure(emu: EmulatorProcess, agents: number): Promise<Figures> {
-  const dataDir = mkdtempSync(join(tmpdir(), "c8y-fleet-"));
-  const prefix = `fleet${agents}-`;
   const admin = {
     authorization: emu.adminAuth,
     "content-type": "application/json",
     accept: "application/json",
   };
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(root, "emulator", "devices", "main.ts"),
-      "--url",
-      emu.url,
-      "--count",
-      String(agents),
-      "--prefix",
-      prefix,
-      "--data",
-      dataDir,
-      "--poll-interval",
-      "1000",
-      "--op-duration",
-      "0",
-      "--failure-rate",
-      "0",
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, C8Y_BOOTSTRAP_PASSWORD: emu.bootstrapPassword },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const lines = new LineCounter(child, [ONLINE, SUCCESSFUL]);
+  const fleet = spawnAgents(emu, { count: agents, prefix: `fleet${agents}-`, patterns: [SUCCESSFUL] });
+  const { ids, lines, process: child } = fleet;
   try {
-    const ids = Array.from({ length: agents }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
-    await registerDevices(emu, ids);
-    // Every agent knocks once a second; once all have, one acceptAll lets them in.
-    for (;;) {
-      const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests?pageSize=2000`, { headers: admin });
-      const body = (await res.json()) as { newDeviceRequests: { id: string; status: string }[] };
-      const knocked = body.newDeviceRequests.filter(
-        (r) => r.id.startsWith(prefix) && r.status === "PENDING_ACCEPTANCE",
-      );
-      if (knocked.length === agents) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const accepted = performance.now();
-    const res = await fetch(`${emu.url}/devicecontrol/newDeviceRequests/acceptAll`, {
-      method: "POST",
-      headers: admin,
-    });
-    if (res.status >= 300) throw new Error(`acceptAll answered ${res.status}`);
+    const accepted = await fleet.admit();
     await lines.reach(ONLINE, agents, "every agent online");
     const onlineAfterMs = performance.now() - accepted;
 
@@ -191,12 +100,7 @@ async function measure(emu: EmulatorProcess, agents: number): Promise<Figures> {
       opsCpuPercent,
     };
   } finally {
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-    rmSync(dataDir, { recursive: true, force: true });
+    await fleet.stop();
   }
 }
 

@@ -60,3 +60,18 @@ export async function registerDevices(emu: { url: string; adminAuth: string }, i
     if (res.status !== 201) throw new Error(`register ${id}: ${res.status}`);
   });
 }
+
+/** Signs in to the console's BFF at `url` as the emulator's admin; answers the session cookie (`name=value`). */
+export async function signInToConsole(
+  url: string,
+  emu: { tenant: string; adminPassword: string },
+): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", "x-c8y-console": "1" },
+    body: JSON.stringify({ tenant: emu.tenant, username: "admin", password: emu.adminPassword }),
+  });
+  const cookie = res.headers.getSetCookie()[0]?.split(";")[0];
+  if (res.status !== 200 || !cookie) throw new Error(`console sign-in answered ${res.status}`);
+  return cookie;
+}

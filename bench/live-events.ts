@@ -15,7 +15,15 @@ import { once } from "node:events";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Bench, type EmulatorProcess, ms, root, startEmulatorProcess, summarise } from "./lib.js";
+import {
+  type Bench,
+  type EmulatorProcess,
+  ms,
+  root,
+  signInToConsole,
+  startEmulatorProcess,
+  summarise,
+} from "./lib.js";
 
 const TRANSITIONS = 1000; // 500 operations × (EXECUTING, SUCCESSFUL)
 const WARMUP_OPERATIONS = 20;
@@ -326,17 +334,6 @@ async function startCometd(emu: EmulatorProcess, onMessage: (key: string, at: nu
 // The benchmark
 // ---------------------------------------------------------------------------------------------------------------
 
-async function signIn(bff: BffProcess, emu: EmulatorProcess): Promise<string> {
-  const res = await fetch(`${bff.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", "x-c8y-console": "1" },
-    body: JSON.stringify({ tenant: emu.tenant, username: "admin", password: emu.adminPassword }),
-  });
-  const cookie = res.headers.getSetCookie()[0]?.split(";")[0];
-  if (res.status !== 200 || !cookie) throw new Error(`sign-in through the BFF answered ${res.status}`);
-  return cookie;
-}
-
 export async function runLiveEventsBench(): Promise<{ lines: string[] }> {
   const emu = await startEmulatorProcess();
   let bff: BffProcess | undefined;
@@ -344,7 +341,7 @@ export async function runLiveEventsBench(): Promise<{ lines: string[] }> {
   let stopCometd: (() => Promise<void>) | undefined;
   try {
     bff = await startBffProcess(emu.url);
-    const cookie = await signIn(bff, emu);
+    const cookie = await signInToConsole(bff.url, emu);
     const device = await enrolAgent(emu);
     const streamUrl = `${bff.url}/api/events?topics=operations:*`;
     const createOperation = async () =>

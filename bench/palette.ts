@@ -21,10 +21,9 @@ import { pathToFileURL } from "node:url";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { externalIdStore } from "../emulator/platform/api/identity/store.js";
-import { inventoryStore } from "../emulator/platform/api/inventory/store.js";
 import { SEARCH_DEBOUNCE_MS } from "../components/palette/use-palette-search.js";
 import { startConsole } from "../e2e/support/console.js";
-import { type Bench, ms, root, startEmulatorProcess, summarise } from "./lib.js";
+import { type Bench, ms, root, signInToConsole, startEmulatorProcess, summarise } from "./lib.js";
 import { openSeeder } from "./seed.js";
 
 const DEVICES = 100_000;
@@ -43,26 +42,11 @@ const pad = (i: number) => String(i).padStart(6, "0");
 function seed(dir: string): { firstId: number; seconds: number } {
   const t0 = performance.now();
   const s = openSeeder(dir);
-  const inventory = inventoryStore(s.db);
   const identity = externalIdStore(s.db);
   const at = "2026-01-01T00:00:00.000Z";
   let firstId = 0;
-  const put = (name: string, type: string, fragments: Record<string, unknown>) => {
-    const id = s.nextId();
-    inventory.insert(
-      {
-        id,
-        type,
-        name,
-        owner: "admin",
-        creation_time: at,
-        last_updated: at,
-        fragments: JSON.stringify(fragments),
-      },
-      Object.keys(fragments),
-    );
-    return id;
-  };
+  const put = (name: string, type: string, fragments: Record<string, unknown>) =>
+    s.managedObject(name, type, fragments, at);
   for (let from = 0; from < DEVICES; from += 10_000)
     s.db.transaction(() => {
       for (let i = from; i < from + 10_000; i++) {
@@ -94,18 +78,6 @@ const sequences = (firstId: number) => [
   "SN-099999",
   "device 00012",
 ];
-
-/** Signs in to the console's BFF as the tenant's admin; answers the session cookie (`name=value`). */
-export async function signIn(url: string, tenant: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-c8y-console": "1" },
-    body: JSON.stringify({ tenant, username: "admin", password }),
-  });
-  const cookie = res.headers.get("set-cookie")?.split(";")[0];
-  if (res.status !== 200 || !cookie) throw new Error(`console sign-in answered ${res.status}`);
-  return cookie;
-}
 
 async function getJson(
   url: string,
@@ -391,7 +363,7 @@ export const paletteBench: Bench = {
         DATA_DIR: consoleDir,
         SESSION_PASSWORD: "bench-session-password-at-least-32-characters",
       });
-      const cookie = await signIn(consoleApp.url, emu.tenant, emu.adminPassword);
+      const cookie = await signInToConsole(consoleApp.url, emu);
       const bff = (q: string) =>
         getJson(`${consoleApp!.url}/api/search?q=${encodeURIComponent(q)}`, { cookie });
       const words = sequences(seeded.firstId);

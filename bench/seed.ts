@@ -9,6 +9,8 @@ import { operationsStore } from "../emulator/platform/api/operations/store.js";
 export interface Seeder {
   db: Db;
   nextId: () => number;
+  /** A managed object with these fragments (their names indexed as the emulator does); returns its id. */
+  managedObject(name: string, type: string, fragments: Record<string, unknown>, at: string): number;
   /** An agent device (its own operations are routed to it); returns its id. */
   agent(name: string, at: string): number;
   /** A PENDING operation for the device; returns its id. */
@@ -24,26 +26,28 @@ export function openSeeder(dataDir: string): Seeder {
   const nextId = () => Number(allocate());
   const inventory = inventoryStore(db);
   const operations = operationsStore(db);
+  const managedObject: Seeder["managedObject"] = (name, type, fragments, at) => {
+    const id = nextId();
+    inventory.insert(
+      {
+        id,
+        type,
+        name,
+        owner: "admin",
+        creation_time: at,
+        last_updated: at,
+        fragments: JSON.stringify(fragments),
+      },
+      Object.keys(fragments),
+    );
+    return id;
+  };
   return {
     db,
     nextId,
-    agent(name, at) {
-      const id = nextId();
-      const fragments = { c8y_IsDevice: {}, com_cumulocity_model_Agent: {} };
-      inventory.insert(
-        {
-          id,
-          type: "c8y_Linux",
-          name,
-          owner: "admin",
-          creation_time: at,
-          last_updated: at,
-          fragments: JSON.stringify(fragments),
-        },
-        Object.keys(fragments),
-      );
-      return id;
-    },
+    managedObject,
+    agent: (name, at) =>
+      managedObject(name, "c8y_Linux", { c8y_IsDevice: {}, com_cumulocity_model_Agent: {} }, at),
     operation(deviceId, at) {
       const id = nextId();
       operations.insert({

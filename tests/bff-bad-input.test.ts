@@ -3,7 +3,7 @@ import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSRF_HEADER, errorEnvelopeSchema } from "@/lib/schemas/common";
 import { ORIGIN, SESSION_PASSWORD, signIn } from "@/lib/server/__tests__/support";
-import { startTestPlatform, type TestPlatform } from "./support/platform.js";
+import { startTestPlatform, storedData, type TestPlatform } from "./support/platform.js";
 
 // A table-driven pass over every BFF route handler (app/api/**/route.ts, found on disk): whatever arrives in the
 // path, the query, the content type or the body, the answer is a 4xx in our error envelope (or a legal answer
@@ -197,25 +197,7 @@ async function send(route: Route, probe: Probe): Promise<Answer> {
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-/** Everything the platform holds, to prove that refused requests wrote nothing. */
-function snapshot(): string {
-  const db = p.platform.ctx.db;
-  return [
-    "managed_objects",
-    "mo_fragments",
-    "mo_refs",
-    "external_ids",
-    "device_requests",
-    "device_group_assignments",
-    "operations",
-    "users",
-    "audit_records",
-    "bulk_operations",
-    "bulk_operation_targets",
-  ]
-    .map((t) => `${t}:${JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}`)
-    .join("\n");
-}
+const snapshot = () => storedData(p);
 
 /**
  * Sends, and checks: no 5xx; an error is our envelope; a refusal wrote nothing. `refused`: the input is bad in

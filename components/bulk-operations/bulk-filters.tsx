@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { BULK_GENERAL_STATUSES, type BulkListQuery } from "@/lib/schemas/bulk-operations";
 import { Checkbox } from "@/components/ui/checkbox";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { bulkStatusLabel } from "./bulk-status-badge";
 
@@ -32,28 +33,22 @@ export function BulkFilters({ query, onChange }: { query: BulkListQuery; onChang
           ))}
         </div>
       </fieldset>
-      <div className="flex flex-col gap-1">
-        <label htmlFor={fromId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-          Starts from
-        </label>
+      <Field id={fromId} label="Starts from">
         <Input
           id={fromId}
           type="date"
           value={query.dateFrom?.slice(0, 10) ?? ""}
           onChange={(e) => onChange({ dateFrom: e.target.value || undefined })}
         />
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor={toId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-          Starts before
-        </label>
+      </Field>
+      <Field id={toId} label="Starts before">
         <Input
           id={toId}
           type="date"
           value={query.dateTo?.slice(0, 10) ?? ""}
           onChange={(e) => onChange({ dateTo: e.target.value || undefined })}
         />
-      </div>
+      </Field>
       <label
         htmlFor={deletedId}
         className="flex items-center gap-1.5 pb-2 text-sm text-slate-700 dark:text-slate-300"

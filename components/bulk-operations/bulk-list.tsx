@@ -5,10 +5,9 @@ import { Layers } from "lucide-react";
 import { bulkQueries } from "@/lib/queries/bulk-operations";
 import { BULK_PAGE_SIZES } from "@/lib/schemas/bulk-operations";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
-import { Pagination } from "@/components/ui/pagination";
+import { PagedListCard, listPaging } from "@/components/ui/paged-list-card";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { TBody, THead, Table, TableCaption, Th } from "@/components/ui/table";
 import { BulkFilters } from "./bulk-filters";
@@ -75,30 +74,13 @@ export function BulkList() {
     );
 
   return (
-    <Card aria-labelledby="bulk-list-title">
-      <h2 id="bulk-list-title" className="sr-only">
-        Bulk operations
-      </h2>
-      <BulkFilters query={query} onChange={setQuery} />
-      <div
-        className="mt-4 border-t border-slate-200 dark:border-slate-800"
-        aria-busy={list.isFetching || undefined}
-      >
-        {content}
-      </div>
-      {items.length > 0 && (
-        <div className="border-t border-slate-200 dark:border-slate-800">
-          <Pagination
-            page={query.page}
-            pageSize={query.pageSize}
-            total={total}
-            pageSizes={BULK_PAGE_SIZES}
-            onPageChange={(page) => setQuery({ page })}
-            onPageSizeChange={(pageSize) => setQuery({ pageSize })}
-            label="Bulk operations pages"
-          />
-        </div>
-      )}
-    </Card>
+    <PagedListCard
+      title="Bulk operations"
+      filters={<BulkFilters query={query} onChange={setQuery} />}
+      busy={list.isFetching}
+      paging={items.length > 0 ? listPaging(query, total, BULK_PAGE_SIZES, setQuery) : null}
+    >
+      {content}
+    </PagedListCard>
   );
 }

@@ -3,14 +3,14 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { bulkQueries } from "@/lib/queries/bulk-operations";
-import { OPERATION_STATUSES, type OperationStatus } from "@/lib/schemas/operations";
+import type { OperationStatus } from "@/lib/schemas/operations";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
-import { Select } from "@/components/ui/select";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { OperationStatusBadge, statusLabel } from "@/components/operations/status-badge";
+import { StatusFilter } from "@/components/operations/status-filter";
 
 const ROW_HEIGHT = 44;
 
@@ -27,7 +27,6 @@ export function ChildrenList({
   status: OperationStatus | undefined;
   onStatusChange: (status: OperationStatus | undefined) => void;
 }) {
-  const filterId = useId();
   const children = useInfiniteQuery(bulkQueries.children(bulkId, status));
   const rows = children.data?.pages.flatMap((p) => p.items) ?? [];
   const total = children.data?.pages[0]?.total ?? null;
@@ -109,23 +108,7 @@ export function ChildrenList({
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end justify-between gap-3 px-4 pt-4">
-        <div className="flex flex-col gap-1">
-          <label htmlFor={filterId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-            Status
-          </label>
-          <Select
-            id={filterId}
-            value={status ?? ""}
-            onChange={(e) => onStatusChange((e.target.value || undefined) as OperationStatus | undefined)}
-          >
-            <option value="">All statuses</option>
-            {OPERATION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </Select>
-        </div>
+        <StatusFilter value={status} onChange={onStatusChange} />
         {total !== null && (
           <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
             {rows.length < total ? `${rows.length} of ${total} loaded` : `${total} operations`}

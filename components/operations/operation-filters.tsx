@@ -3,15 +3,14 @@
 import { useEffect, useId, useState } from "react";
 import {
   KNOWN_OPERATION_TYPES,
-  OPERATION_STATUSES,
   deviceRefSchema,
   operationTypeLabel,
   type OperationListQuery,
-  type OperationStatus,
 } from "@/lib/schemas/operations";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { statusLabel } from "./status-badge";
+import { StatusFilter } from "./status-filter";
 
 type Change = (patch: Partial<OperationListQuery>, options?: { replace?: boolean }) => void;
 
@@ -25,7 +24,6 @@ export function OperationFilters({
   onChange: Change;
   deviceFilter: boolean;
 }) {
-  const statusId = useId();
   const typeId = useId();
   const deviceId = useId();
   const types =
@@ -34,27 +32,8 @@ export function OperationFilters({
       : KNOWN_OPERATION_TYPES;
   return (
     <div className="flex flex-wrap items-end gap-3 px-4 pt-4">
-      <div className="flex flex-col gap-1">
-        <label htmlFor={statusId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-          Status
-        </label>
-        <Select
-          id={statusId}
-          value={query.status ?? ""}
-          onChange={(e) => onChange({ status: (e.target.value || undefined) as OperationStatus | undefined })}
-        >
-          <option value="">All statuses</option>
-          {OPERATION_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor={typeId} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-          Type
-        </label>
+      <StatusFilter value={query.status} onChange={(status) => onChange({ status })} />
+      <Field id={typeId} label="Type">
         <Select
           id={typeId}
           value={query.type ?? ""}
@@ -67,7 +46,7 @@ export function OperationFilters({
             </option>
           ))}
         </Select>
-      </div>
+      </Field>
       {deviceFilter && <DeviceFilter id={deviceId} value={query.deviceId} onChange={onChange} />}
     </div>
   );
@@ -90,10 +69,7 @@ function DeviceFilter({ id, value, onChange }: { id: string; value: string | und
     return () => clearTimeout(timer);
   }, [trimmed, valid, value, onChange]);
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-slate-800 dark:text-slate-200">
-        Device id
-      </label>
+    <Field id={id} label="Device id">
       <Input
         id={id}
         type="search"
@@ -104,6 +80,6 @@ function DeviceFilter({ id, value, onChange }: { id: string; value: string | und
         maxLength={64}
         aria-invalid={!valid || undefined}
       />
-    </div>
+    </Field>
   );
 }

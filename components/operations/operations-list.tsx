@@ -5,10 +5,9 @@ import { Network } from "lucide-react";
 import { operationQueries } from "@/lib/queries/operations";
 import { DEFAULT_STALE_AFTER, OPERATION_PAGE_SIZES, type OperationListQuery } from "@/lib/schemas/operations";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
-import { Pagination } from "@/components/ui/pagination";
+import { PagedListCard, listPaging } from "@/components/ui/paged-list-card";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { TBody, THead, Table, TableCaption, Th } from "@/components/ui/table";
 import { OperationFilters } from "./operation-filters";
@@ -111,30 +110,13 @@ export function OperationsList({
     );
 
   return (
-    <Card aria-labelledby="operations-list-title">
-      <h2 id="operations-list-title" className="sr-only">
-        Operations
-      </h2>
-      <OperationFilters query={query} onChange={onQueryChange} deviceFilter={!forDevice} />
-      <div
-        className="mt-4 border-t border-slate-200 dark:border-slate-800"
-        aria-busy={list.isFetching || undefined}
-      >
-        {content}
-      </div>
-      {items.length > 0 && (
-        <div className="border-t border-slate-200 dark:border-slate-800">
-          <Pagination
-            page={query.page}
-            pageSize={query.pageSize}
-            total={total}
-            pageSizes={OPERATION_PAGE_SIZES}
-            onPageChange={(page) => onQueryChange({ page })}
-            onPageSizeChange={(pageSize) => onQueryChange({ pageSize })}
-            label="Operations pages"
-          />
-        </div>
-      )}
-    </Card>
+    <PagedListCard
+      title="Operations"
+      filters={<OperationFilters query={query} onChange={onQueryChange} deviceFilter={!forDevice} />}
+      busy={list.isFetching}
+      paging={items.length > 0 ? listPaging(query, total, OPERATION_PAGE_SIZES, onQueryChange) : null}
+    >
+      {content}
+    </PagedListCard>
   );
 }

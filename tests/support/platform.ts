@@ -75,3 +75,26 @@ export async function startTestPlatform(options: Partial<StartOptions> = {}): Pr
   });
   return platform;
 }
+
+/** The tables that hold what a client writes: the bad-input sweeps compare them before and after a refusal. */
+const WRITTEN_TABLES = [
+  "managed_objects",
+  "mo_fragments",
+  "mo_refs",
+  "external_ids",
+  "device_requests",
+  "device_group_assignments",
+  "operations",
+  "users",
+  "audit_records",
+  "bulk_operations",
+  "bulk_operation_targets",
+];
+
+/** Everything the platform holds, as text, to prove that a refused request wrote nothing. */
+export function storedData(platform: RunningPlatform): string {
+  const db = platform.platform.ctx.db;
+  return WRITTEN_TABLES.map(
+    (t) => `${t}:${JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}`,
+  ).join("\n");
+}

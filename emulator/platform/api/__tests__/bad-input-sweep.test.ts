@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestPlatform, type TestPlatform } from "../../../../tests/support/platform.js";
+import { startTestPlatform, storedData, type TestPlatform } from "../../../../tests/support/platform.js";
 import { bindExternalId, createMo, deviceUser, json, link } from "../devicecontrol/__tests__/fixtures.js";
 
 // A table-driven pass over every route the platform registers: whatever garbage arrives (in the path, the query,
@@ -75,25 +75,7 @@ async function expectPlatformError(res: Response, where: string) {
   }
 }
 
-/** Everything the platform holds, to prove that refused requests wrote nothing. */
-function snapshot(): string {
-  const db = p.platform.ctx.db;
-  return [
-    "managed_objects",
-    "mo_fragments",
-    "mo_refs",
-    "external_ids",
-    "device_requests",
-    "device_group_assignments",
-    "operations",
-    "users",
-    "audit_records",
-    "bulk_operations",
-    "bulk_operation_targets",
-  ]
-    .map((t) => `${t}:${JSON.stringify(db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}`)
-    .join("\n");
-}
+const snapshot = () => storedData(p);
 
 /** Sends, checks the answer's shape, and checks that a refusal changed nothing. Returns the status. */
 async function probe(
