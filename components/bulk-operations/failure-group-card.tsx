@@ -2,12 +2,24 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { fitsOneSelection } from "@/lib/schemas/bulk-create";
 import type { FailureGroup } from "@/lib/schemas/bulk-operations";
 import { Button } from "@/components/ui/button";
-import { ActionButton } from "./action-button";
+import { ActionButton, NO_ADMIN_ROLE } from "./action-button";
 
 /** Devices listed before "Show all": a group of 1,000 stays readable. */
 const SHOWN = 20;
+
+/**
+ * Why "Retry these" cannot be used, or null: the role, or a group too large for the one hidden selection group a
+ * retry of some devices needs (docs/bulk-operations-ui.md); the platform's own retry of all failed has no bound.
+ */
+export function whyNotRetry(group: FailureGroup, admin: boolean): string | null {
+  if (!admin) return NO_ADMIN_ROLE;
+  if (!fitsOneSelection(group.devices.map((d) => d.id)))
+    return `${group.count} devices are too many for one selection: “Retry all failed” retries them with the rest.`;
+  return null;
+}
 
 /** One failure reason: how many devices, which ones, and "Retry these". */
 export function FailureGroupCard({

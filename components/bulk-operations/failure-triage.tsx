@@ -13,7 +13,7 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { useSessionUser } from "@/components/shell/session-user-provider";
 import { ActionButton, NO_ADMIN_ROLE } from "./action-button";
-import { FailureGroupCard } from "./failure-group-card";
+import { FailureGroupCard, whyNotRetry } from "./failure-group-card";
 
 /** What a retry targets: one failure group, or every failed device. */
 type Target = { kind: "group"; group: FailureGroup } | { kind: "all" } | null;
@@ -85,7 +85,7 @@ export function FailureTriage({
           <FailureGroupCard
             key={g.reason}
             group={g}
-            unavailable={!admin ? NO_ADMIN_ROLE : null}
+            unavailable={whyNotRetry(g, admin)}
             onRetry={() => setTarget({ kind: "group", group: g })}
           />
         ))}

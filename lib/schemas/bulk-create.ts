@@ -159,6 +159,16 @@ export const idsFilter = (ids: readonly string[]) =>
 export const selectionQuery = (ids: readonly string[]) => `$filter=(${idsFilter(ids)})`;
 
 /**
+ * Longest device query a selection group gets: the emulator's parser stops at 8,192 characters, and a tenant's
+ * query strings travel in URLs of about that size (docs/bulk-operations-ui.md). Roughly 400 devices.
+ */
+export const MAX_SELECTION_QUERY = 8000;
+
+/** Whether these devices fit one hidden selection group; a larger set is refused before anything is written. */
+export const fitsOneSelection = (ids: readonly string[]) =>
+  selectionQuery([...new Set(ids)]).length <= MAX_SELECTION_QUERY;
+
+/**
  * The devices a tree search finds: a part of the name (as the search matches it, case-insensitive) or the
  * objects it matched by id or external id. Wildcards the operator typed are taken out, as the search does.
  */

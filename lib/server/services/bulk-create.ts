@@ -1,7 +1,9 @@
 import "server-only";
 import {
   DEFAULT_CREATION_RAMP_S,
+  MAX_SELECTION_QUERY,
   filterOf,
+  fitsOneSelection,
   idsFilter,
   queryLiteral,
   selectionQuery,
@@ -37,9 +39,6 @@ const MAX_CONTAINERS = 5000;
 
 export const HIDDEN_GROUP_NAME = "Bulk operations group";
 
-/** Longest device query string a selection group gets: the emulator's parser stops at 8,192 characters. */
-export const MAX_SELECTION_QUERY = 8000;
-
 // ----- the hidden group ------------------------------------------------------------------------------------------
 
 async function createHiddenGroup(client: PlatformClient, query: string): Promise<string> {
@@ -68,13 +67,12 @@ export async function createDeviceSelectionGroup(
 ): Promise<string> {
   const ids = [...new Set(deviceIds)];
   if (ids.length === 0) throw new ApiError("invalid_input", "No devices to select.");
-  const query = selectionQuery(ids);
-  if (query.length > MAX_SELECTION_QUERY)
+  if (!fitsOneSelection(ids))
     throw new ApiError(
       "invalid_input",
       `${ids.length} devices are too many for one device selection (its query would exceed ${MAX_SELECTION_QUERY} characters).`,
     );
-  return createHiddenGroup(client, query);
+  return createHiddenGroup(client, selectionQuery(ids));
 }
 
 /** Best effort: a group left behind is invisible and harmless, and the original error is what the operator needs. */
