@@ -181,7 +181,7 @@ const clearField = `new Promise((resolve) => {
   setTimeout(() => requestAnimationFrame(() => resolve(null)), ${2 * SEARCH_DEBOUNCE_MS});
 })`;
 
-/** Ctrl-K (a keydown as the browser sends it) to the frame after the palette's field is on screen. */
+/** Ctrl-K (a keydown event dispatched in the page) to the frame after the palette's field is on screen. */
 const ctrlKToField = `new Promise((resolve) => {
   const field = () => document.querySelector('[data-command-palette] [role="combobox"]');
   const t0 = performance.now();

@@ -159,8 +159,8 @@ export const idsFilter = (ids: readonly string[]) =>
 export const selectionQuery = (ids: readonly string[]) => `$filter=(${idsFilter(ids)})`;
 
 /**
- * Longest device query a selection group gets: the emulator's parser stops at 8,192 characters, and a tenant's
- * query strings travel in URLs of about that size (docs/bulk-operations-ui.md). Roughly 400 devices.
+ * Longest device query a selection group gets: the emulator's parser stops at 8,192 characters
+ * (docs/bulk-operations-ui.md). Roughly 400 devices with 7-digit ids.
  */
 export const MAX_SELECTION_QUERY = 8000;
 
